@@ -1,0 +1,55 @@
+import { defineConfig } from 'vitest/config'
+import { playwright } from '@vitest/browser-playwright'
+import { fileURLToPath } from 'node:url'
+
+// Debian's Chromium; no browser download ever happens (see .ci/run).
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const root = fileURLToPath(new URL('.', import.meta.url))
+const sources = ['packages/*/src/**/*', 'tools/*/src/**/*']
+
+export default defineConfig({
+  test: {
+    root,
+    projects: [
+      {
+        test: {
+          name: 'node',
+          root,
+          environment: 'node',
+          include: sources.map((s) => `${s}.test.ts`),
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          root,
+          include: sources.map((s) => `${s}.browser.test.ts`),
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          testTimeout: 20_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromiumPath,
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-quic',
+                  '--no-first-run',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+})
