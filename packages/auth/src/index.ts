@@ -1,1 +1,1 @@
-export {}
+export type { Authorizer } from './authorizer.js'
