@@ -8,6 +8,6 @@ export interface Authorizer {
   authorizes(url: string | URL): boolean
   /** `{ Authorization: 'Bearer …' }` when a token is known and `authorizes(url)`, else `{}`. */
   headersFor(url: string | URL): Record<string, string>
-  /** The token itself, so error messages and logs can redact it. Never print it. */
-  readonly secretsToRedact?: readonly string[]
+  /** `text` with every known token replaced by `[redacted]`, for error messages and logs. */
+  redact(text: string): string
 }
