@@ -10,6 +10,8 @@ const sources = ['packages/*/src/**/*', 'tools/*/src/**/*']
 export default defineConfig({
   test: {
     root,
+    // The JSON report feeds scripts/test-summary.mjs (CI's `N passed, N failed` line).
+    reporters: ['default', ['json', { outputFile: '.vitest-results/results.json' }]],
     projects: [
       {
         test: {
