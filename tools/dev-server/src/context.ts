@@ -31,7 +31,7 @@ export interface RequestContext {
   /** `url.pathname`. */
   readonly path: string
   readonly query: URLSearchParams
-  /** Route parameters (`:name`, `*rest`), URL-decoded. */
+  /** Route parameters: `:name` URL-decoded, `*rest` as sent (still percent-encoded). */
   readonly params: Record<string, string>
   /** Origin that received the request (`http://127.0.0.1:PORT`). */
   readonly origin: string

@@ -78,7 +78,7 @@ describe('fault injection', () => {
     const fault = server.faults.add({ path: /datastack\/full/, dropConnection: true, times: 1 })
     await expect(get(INFO)).rejects.toThrow(TypeError)
     expect(fault.hits).toBe(1)
-    const entry = server.requests.findLast((e) => e.path === INFO)
+    const entry = [...server.requests].reverse().find((e) => e.path === INFO)
     expect(entry).toMatchObject({ fault: fault.id, dropped: true })
     expect(entry?.status).toBeUndefined()
     expect((await get(INFO)).status).toBe(200)
