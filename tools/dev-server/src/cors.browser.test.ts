@@ -1,0 +1,37 @@
+/**
+ * CORS from a real browser: cross-origin requests with an Authorization header (preflighted),
+ * readable WWW-Authenticate and Retry-After headers, admin routes usable from a page.
+ * Needs the dev server from `vitest-global-setup.ts`; skipped when the project does not run it.
+ */
+import { describe, expect, inject, it } from 'vitest'
+import { DEMO_DATASTACK, DEV_TOKEN } from './constants.js'
+
+const url = inject('devServerUrl') as string | undefined
+const INFO = `/info/api/v2/datastack/full/${DEMO_DATASTACK}`
+
+describe.skipIf(!url)('dev server from the browser', () => {
+  it('answers a preflighted request with a Bearer token', async () => {
+    const res = await fetch(`${url}${INFO}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { local_server: string }).local_server).toBe(url)
+  })
+
+  it('a browser request is programmatic (Origin): 401 with a readable WWW-Authenticate', async () => {
+    const res = await fetch(`${url}${INFO}`)
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toContain('Bearer realm=')
+  })
+
+  it('faults set over HTTP; Retry-After is readable', async () => {
+    const add = await fetch(`${url}/__dev/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ path: INFO, status: 429, retryAfter: '1', times: 1 }),
+    })
+    expect(add.status).toBe(201)
+    const res = await fetch(`${url}${INFO}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('1')
+    expect((await fetch(`${url}${INFO}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })).status).toBe(200)
+  })
+})
