@@ -1,0 +1,8 @@
+/** gzip for large request bodies (`Content-Encoding: gzip`), via the platform's CompressionStream. */
+
+export const DEFAULT_GZIP_THRESHOLD_BYTES = 1 << 20
+
+export async function gzip(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
+}
