@@ -27,6 +27,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           root,
+          // A page cannot start a server: the local deployment runs in Node for the whole project.
+          globalSetup: ['tools/dev-server/src/vitest-global-setup.ts'],
           include: sources.map((s) => `${s}.browser.test.ts`),
           exclude: ['**/node_modules/**', '**/dist/**'],
           testTimeout: 20_000,
