@@ -1,0 +1,362 @@
+// neuroglancer compressed_segmentation: the public functions. Encode, decode, labels and remap run
+// in WebAssembly; single-voxel reads run here on the caller's bytes (O(1), nothing to copy).
+import { CodecError } from './errors.js'
+import { type BlockSize, type Geometry, type VolumeShape, blockPosition, bytesOf, geometry, typedArrayTag } from './geometry.js'
+import { type CodecExports, getCodec } from './wasm.js'
+
+export type { BlockSize, VolumeShape } from './geometry.js'
+
+/** Element type of a compressed_segmentation volume. */
+export type SegmentationDataType = 'uint32' | 'uint64'
+
+export interface EncodeOptions {
+  /**
+   * Allow `channelOffset + encodedValuesOffset` up to 2^32 words. By default the encoder keeps it
+   * below 2^24, because neuroglancer's CPU reader and tensorstore mask it to 24 bits, and fails
+   * with a `values-offset-overflow` CodecError otherwise.
+   */
+  allowWideValuesOffset?: boolean
+}
+
+export interface RemapOptions {
+  /** Keep labels that are not in the mapping (default: fail with a `missing-label` CodecError). */
+  preserveMissing?: boolean
+}
+
+// Error codes returned by codec.wasm (assembly/common.ts).
+const E_OOM = -1
+const E_ARGS = -2
+const E_TABLE_OFFSET_OVERFLOW = -3
+const E_VALUES_OFFSET_OVERFLOW = -4
+const E_TRUNCATED = -5
+const E_CHANNEL_OFFSET = -6
+const E_CHANNEL_TOO_SHORT = -7
+const E_BITS = -8
+const E_VALUES_RANGE = -9
+const E_TABLE_RANGE = -10
+const E_INDEX = -11
+const E_REMAP_MISSING = -12
+
+const FLAG_WIDE_VALUES_OFFSET = 1
+const FLAG_PRESERVE_MISSING = 1
+const MAX_WASM_BYTES = 2 ** 32
+const align16 = (n: number): number => Math.ceil(n / 16) * 16
+
+interface ErrorInfo {
+  channel: number
+  block: number
+  word: number
+  expected: number
+  found: number
+}
+
+function streamError(code: number, info: ErrorInfo, g: Geometry, op: string): CodecError {
+  const channel = info.channel >= 0 ? info.channel : undefined
+  const block = info.block >= 0 ? blockPosition(g, info.block) : undefined
+  const offset = info.word >= 0 ? info.word * 4 : undefined
+  const details = { channel, block, offset, expected: info.expected, found: info.found }
+  const blockText = block ? `block (${block.join(', ')}) of channel ${channel ?? 0}` : `channel ${channel ?? 0}`
+  const at = offset === undefined ? '' : ` (header word at byte offset ${offset})`
+  const prefix = `compressed_segmentation ${op}`
+  switch (code) {
+    case E_OOM:
+      return new CodecError('out-of-memory', `${prefix}: needs ${info.expected} bytes of WebAssembly memory, more than it can grow to (wasm32 holds at most 4 GiB); use smaller chunks`, { expected: info.expected })
+    case E_ARGS:
+      return new CodecError('invalid-argument', `${prefix}: invalid block size`, details)
+    case E_TABLE_OFFSET_OVERFLOW:
+      return new CodecError('table-offset-overflow', `${prefix}: the lookup table of ${blockText} would start at word ${info.found} of its channel, but lookupTableOffset has 24 bits (must be below ${info.expected}); use smaller chunks or smaller blocks`, details)
+    case E_VALUES_OFFSET_OVERFLOW:
+      return new CodecError('values-offset-overflow', `${prefix}: the encoded values of ${blockText} would start at word ${info.found} of the file; neuroglancer's and tensorstore's readers take 24-bit offsets (below ${info.expected}); use smaller chunks or smaller blocks, or pass { allowWideValuesOffset: true } for readers that take 32-bit offsets`, details)
+    case E_TRUNCATED:
+      return new CodecError('truncated', `${prefix}: the buffer has ${info.found} words, fewer than its ${info.expected} channel offsets`, { offset: 0, expected: info.expected, found: info.found })
+    case E_CHANNEL_OFFSET:
+      return new CodecError('invalid-channel-offset', `${prefix}: the offset of channel ${channel} (byte offset ${offset}) is ${info.found}, past the end of the buffer (${info.expected} words)`, details)
+    case E_CHANNEL_TOO_SHORT:
+      return new CodecError('channel-too-short', `${prefix}: channel ${channel} has ${info.found} words up to the end of the buffer, fewer than the ${info.expected} words of its ${g.grid} block headers (check shape and blockSize)`, details)
+    case E_BITS:
+      return new CodecError('invalid-encoded-bits', `${prefix}: ${blockText}${at} has encodedBits ${info.found}; expected 0, 1, 2, 4, 8, 16 or 32`, { ...details, expected: '0, 1, 2, 4, 8, 16 or 32' })
+    case E_VALUES_RANGE:
+      return new CodecError('values-out-of-range', `${prefix}: the encoded values of ${blockText}${at} end at word ${info.found} of the channel, past its end (${info.expected} words)`, details)
+    case E_TABLE_RANGE:
+      return new CodecError('table-out-of-range', `${prefix}: ${blockText}${at} has lookupTableOffset ${info.found}, but its first entry must start at word ${info.expected} of the channel or earlier`, details)
+    case E_INDEX:
+      return new CodecError('index-out-of-range', `${prefix}: ${blockText}${at} reads table entry ${info.found}, but only ${info.expected} entries fit before the end of the buffer`, details)
+    case E_REMAP_MISSING: {
+      const label = (BigInt(info.expected) << 32n) | BigInt(info.found)
+      return new CodecError('missing-label', `${prefix}: label ${label} (${blockText}, table entry at byte offset ${offset}) is not in the mapping; pass { preserveMissing: true } to keep unmapped labels`, { ...details, expected: 'a key of the mapping', found: label })
+    }
+    default:
+      return new CodecError('invalid-argument', `${prefix}: unexpected codec status ${code}`)
+  }
+}
+
+function wasmError(ex: CodecExports, code: number, g: Geometry, op: string): CodecError {
+  return streamError(code, { channel: ex.errorInfo(0), block: ex.errorInfo(1), word: ex.errorInfo(2), expected: ex.errorInfo(3), found: ex.errorInfo(4) }, g, op)
+}
+
+function outOfMemory(op: string, bytes: number): CodecError {
+  return new CodecError('out-of-memory', `compressed_segmentation ${op}: needs more than ${bytes} bytes of WebAssembly memory (wasm32 holds at most 4 GiB); use smaller chunks`, { expected: bytes })
+}
+
+function checkDataType(dataType: unknown): asserts dataType is SegmentationDataType {
+  if (dataType !== 'uint32' && dataType !== 'uint64') {
+    throw new CodecError('invalid-argument', `compressed_segmentation dataType must be 'uint32' or 'uint64', got ${String(dataType)}`, { expected: "'uint32' | 'uint64'", found: String(dataType) })
+  }
+}
+
+/** Copies `bytes` to the start of the codec heap; returns the pointer. */
+function writeInput(ex: CodecExports, bytes: Uint8Array, reserveBytes: number, op: string): number {
+  const base = ex.heapBase() >>> 0
+  if (base + reserveBytes > MAX_WASM_BYTES || ex.ensure(reserveBytes) !== 1) throw outOfMemory(op, base + reserveBytes)
+  // ensure() may have grown memory: take the view afterwards.
+  new Uint8Array(ex.memory.buffer, base, bytes.length).set(bytes)
+  return base
+}
+
+function encodedWords(encoded: Uint8Array, op: string): number {
+  if (encoded.byteLength % 4 !== 0) {
+    throw new CodecError('invalid-length', `compressed_segmentation ${op}: the encoded length ${encoded.byteLength} is not a multiple of 4 bytes`, { expected: 'a multiple of 4', found: encoded.byteLength })
+  }
+  if (encoded.byteLength >= MAX_WASM_BYTES) throw outOfMemory(op, encoded.byteLength)
+  return encoded.byteLength / 4
+}
+
+/**
+ * Encodes a Fortran-order (x fastest, then y, z, channel) label volume. The output is
+ * byte-identical to neuroglancer's, seung-lab/compressedseg's and tensorstore's encoders.
+ * `Uint32Array` input encodes uint32, `BigUint64Array` uint64.
+ */
+export function encodeCompressedSegmentation(
+  data: Uint32Array | BigUint64Array,
+  shape: VolumeShape,
+  blockSize: BlockSize,
+  options: EncodeOptions = {},
+): Uint8Array {
+  const ex = getCodec()
+  const g = geometry(shape, blockSize)
+  const tag = typedArrayTag(data)
+  if (tag !== 'Uint32Array' && tag !== 'BigUint64Array') {
+    throw new CodecError('invalid-argument', `compressed_segmentation encode: data must be a Uint32Array (uint32) or BigUint64Array (uint64), got ${tag}`, { expected: 'Uint32Array | BigUint64Array', found: tag })
+  }
+  if (data.length !== g.total) {
+    throw new CodecError('invalid-length', `compressed_segmentation encode: shape ${shape.join('x')} needs ${g.total} elements, data has ${data.length}`, { expected: g.total, found: data.length })
+  }
+  const u64 = tag === 'BigUint64Array'
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  const inPtr = writeInput(ex, bytes, bytes.byteLength, 'encode')
+  const flags = options.allowWideValuesOffset ? FLAG_WIDE_VALUES_OFFSET : 0
+  const fn = u64 ? ex.encodeU64 : ex.encodeU32
+  const words = fn(inPtr, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, flags)
+  if (words < 0) throw wasmError(ex, words, g, 'encode')
+  const out = ex.encodeResult() >>> 0
+  return new Uint8Array(ex.memory.buffer, out, words * 4).slice()
+}
+
+/**
+ * Decodes a compressed_segmentation buffer into a Fortran-order array of `x*y*z*channels`
+ * elements. The input is validated completely: a corrupt buffer throws a CodecError.
+ */
+export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint32'): Uint32Array
+export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint64'): BigUint64Array
+export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: SegmentationDataType): Uint32Array | BigUint64Array
+export function decodeCompressedSegmentation(
+  encoded: Uint8Array,
+  shape: VolumeShape,
+  blockSize: BlockSize,
+  dataType: SegmentationDataType,
+): Uint32Array | BigUint64Array {
+  const ex = getCodec()
+  const g = geometry(shape, blockSize)
+  checkDataType(dataType)
+  const bytes = bytesOf(encoded, 'encoded')
+  const nWords = encodedWords(bytes, 'decode')
+  const size = dataType === 'uint64' ? 8 : 4
+  const outBytes = g.total * size
+  if (ex.heapBase() + align16(bytes.byteLength) + outBytes > MAX_WASM_BYTES) throw outOfMemory('decode', align16(bytes.byteLength) + outBytes)
+  const inPtr = writeInput(ex, bytes, bytes.byteLength, 'decode')
+  const fn = size === 8 ? ex.decodeU64 : ex.decodeU32
+  const status = fn(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz)
+  if (status < 0) throw wasmError(ex, status, g, 'decode')
+  const out = ex.decodeResult() >>> 0
+  const buffer = ex.memory.buffer.slice(out, out + outBytes)
+  return size === 8 ? new BigUint64Array(buffer) : new Uint32Array(buffer)
+}
+
+/**
+ * The distinct labels of a compressed_segmentation buffer (all channels), sorted ascending,
+ * without decoding it: only the table entries that in-volume voxels reference are read.
+ */
+export function compressedSegmentationLabels(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint32'): Uint32Array
+export function compressedSegmentationLabels(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint64'): BigUint64Array
+export function compressedSegmentationLabels(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: SegmentationDataType): Uint32Array | BigUint64Array
+export function compressedSegmentationLabels(
+  encoded: Uint8Array,
+  shape: VolumeShape,
+  blockSize: BlockSize,
+  dataType: SegmentationDataType,
+): Uint32Array | BigUint64Array {
+  const ex = getCodec()
+  const g = geometry(shape, blockSize)
+  checkDataType(dataType)
+  const bytes = bytesOf(encoded, 'encoded')
+  const nWords = encodedWords(bytes, 'labels')
+  const inPtr = writeInput(ex, bytes, bytes.byteLength, 'labels')
+  const freePtr = inPtr + align16(bytes.byteLength)
+  const fn = dataType === 'uint64' ? ex.labelsU64 : ex.labelsU32
+  const count = fn(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, freePtr)
+  if (count < 0) throw wasmError(ex, count, g, 'labels')
+  const out = ex.scanResult() >>> 0
+  if (dataType === 'uint64') return new BigUint64Array(ex.memory.buffer.slice(out, out + count * 8))
+  return new Uint32Array(ex.memory.buffer.slice(out, out + count * 4))
+}
+
+function toLabel(value: unknown, what: string): bigint {
+  if (typeof value === 'bigint') {
+    if (value >= 0n && value <= 0xffffffffffffffffn) return value
+  } else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    return BigInt(value)
+  }
+  throw new CodecError('invalid-argument', `remap: ${what} ${String(value)} is not a uint64 label (a bigint or a safe integer from 0 to 2^64 - 1)`, { expected: 'uint64 label', found: String(value) })
+}
+
+/**
+ * Rewrites the labels of a compressed_segmentation buffer through `mapping` by rewriting its
+ * lookup tables only (the index bits stay), in a copy. Every referenced table entry is mapped
+ * exactly once, even when tables are shared. The result is valid compressed_segmentation but not
+ * the canonical encoding of the remapped volume (tables may become unsorted); decode and
+ * re-encode when byte identity with an encoder matters. Missing labels throw unless
+ * `preserveMissing` is set.
+ */
+export function remapCompressedSegmentation(
+  encoded: Uint8Array,
+  shape: VolumeShape,
+  blockSize: BlockSize,
+  dataType: SegmentationDataType,
+  mapping: ReadonlyMap<bigint | number, bigint | number>,
+  options: RemapOptions = {},
+): Uint8Array {
+  const ex = getCodec()
+  const g = geometry(shape, blockSize)
+  checkDataType(dataType)
+  const bytes = bytesOf(encoded, 'encoded')
+  const nWords = encodedWords(bytes, 'remap')
+  if (!(mapping instanceof Map)) {
+    throw new CodecError('invalid-argument', 'remap: mapping must be a Map from label to label', { expected: 'Map', found: typedArrayTag(mapping) })
+  }
+  const u64 = dataType === 'uint64'
+  const byKey = new Map<bigint, bigint>()
+  for (const [k, v] of mapping) {
+    const key = toLabel(k, 'mapping key')
+    const value = toLabel(v, 'mapping value')
+    if (!u64 && key > 0xffffffffn) continue // can never match a uint32 label
+    if (!u64 && value > 0xffffffffn) {
+      throw new CodecError('invalid-argument', `remap: ${key} maps to ${value}, which does not fit uint32; tables cannot be widened in place, so decode and re-encode as uint64`, { expected: 'uint32 value', found: value })
+    }
+    const previous = byKey.get(key)
+    if (previous !== undefined && previous !== value) {
+      throw new CodecError('invalid-argument', `remap: label ${key} is mapped twice (to ${previous} and ${value})`, { found: key })
+    }
+    byKey.set(key, value)
+  }
+  const keys = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const size = u64 ? 8 : 4
+  const keysOffset = align16(bytes.byteLength)
+  const valsOffset = keysOffset + align16(keys.length * size)
+  const freeOffset = valsOffset + align16(keys.length * size)
+  const inPtr = writeInput(ex, bytes, freeOffset, 'remap')
+  if (u64) {
+    const kv = new BigUint64Array(ex.memory.buffer, inPtr + keysOffset, keys.length)
+    const vv = new BigUint64Array(ex.memory.buffer, inPtr + valsOffset, keys.length)
+    keys.forEach((k, i) => {
+      kv[i] = k
+      vv[i] = byKey.get(k) as bigint
+    })
+  } else {
+    const kv = new Uint32Array(ex.memory.buffer, inPtr + keysOffset, keys.length)
+    const vv = new Uint32Array(ex.memory.buffer, inPtr + valsOffset, keys.length)
+    keys.forEach((k, i) => {
+      kv[i] = Number(k)
+      vv[i] = Number(byKey.get(k) as bigint)
+    })
+  }
+  const flags = options.preserveMissing ? FLAG_PRESERVE_MISSING : 0
+  const fn = u64 ? ex.remapU64 : ex.remapU32
+  const status = fn(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, inPtr + freeOffset, inPtr + keysOffset, inPtr + valsOffset, keys.length, flags)
+  if (status < 0) throw wasmError(ex, status, g, 'remap')
+  const out = ex.scanResult() >>> 0
+  return new Uint8Array(ex.memory.buffer, out, bytes.byteLength).slice()
+}
+
+/**
+ * The value of one voxel, read straight from the encoded bytes in O(1) without decoding (and
+ * without copying the buffer into WebAssembly). The block it reads is validated like the decoder
+ * does; uint32 volumes give a number, uint64 a bigint.
+ */
+export function compressedSegmentationValueAt(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint32', position: readonly [number, number, number], channel?: number): number
+export function compressedSegmentationValueAt(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint64', position: readonly [number, number, number], channel?: number): bigint
+export function compressedSegmentationValueAt(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: SegmentationDataType, position: readonly [number, number, number], channel?: number): number | bigint
+export function compressedSegmentationValueAt(
+  encoded: Uint8Array,
+  shape: VolumeShape,
+  blockSize: BlockSize,
+  dataType: SegmentationDataType,
+  position: readonly [number, number, number],
+  channel = 0,
+): number | bigint {
+  const g = geometry(shape, blockSize)
+  checkDataType(dataType)
+  const bytes = bytesOf(encoded, 'encoded')
+  if (!Array.isArray(position) || position.length !== 3) {
+    throw new CodecError('invalid-argument', `valueAt: position must be [x, y, z], got ${JSON.stringify(position)}`)
+  }
+  const limits = [g.sx, g.sy, g.sz]
+  for (let d = 0; d < 3; d++) {
+    const v = position[d]
+    const limit = limits[d] as number
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= limit) {
+      throw new CodecError('invalid-argument', `valueAt: position [${position.join(', ')}] is outside the volume ${g.sx}x${g.sy}x${g.sz}`, { expected: `0..${limit - 1}`, found: String(v) })
+    }
+  }
+  if (!Number.isInteger(channel) || channel < 0 || channel >= g.nc) {
+    throw new CodecError('invalid-argument', `valueAt: channel ${channel} is outside 0..${g.nc - 1}`, { expected: `0..${g.nc - 1}`, found: channel })
+  }
+  const n = encodedWords(bytes, 'valueAt')
+  const [x, y, z] = position as [number, number, number]
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const word = (w: number): number => view.getUint32(w * 4, true)
+  const fail = (code: number, info: Partial<ErrorInfo>): CodecError =>
+    streamError(code, { channel, block: -1, word: -1, expected: 0, found: 0, ...info }, g, 'valueAt')
+  if (n < g.nc) throw fail(E_TRUNCATED, { channel: -1, word: 0, expected: g.nc, found: n })
+  const co = word(channel)
+  if (co > n) throw fail(E_CHANNEL_OFFSET, { word: channel, expected: n, found: co })
+  const m = n - co
+  if (m < 2 * g.grid) throw fail(E_CHANNEL_TOO_SHORT, { word: channel, expected: 2 * g.grid, found: m })
+  const i = Math.floor(x / g.bx)
+  const j = Math.floor(y / g.by)
+  const k = Math.floor(z / g.bz)
+  const block = i + g.gx * (j + g.gy * k)
+  const hw = co + 2 * block
+  const h0 = word(hw)
+  const bits = h0 >>> 24
+  const table = h0 & 0xffffff
+  const values = word(hw + 1)
+  const w = dataType === 'uint64' ? 2 : 1
+  if (bits > 32 || (bits & (bits - 1)) !== 0) throw fail(E_BITS, { block, word: hw, found: bits })
+  if (table > m) throw fail(E_TABLE_RANGE, { block, word: hw, expected: m, found: table })
+  if (values > m) throw fail(E_VALUES_RANGE, { block, word: hw + 1, expected: m, found: values })
+  const entries = Math.floor((m - table) / w)
+  let index = 0
+  if (bits === 0) {
+    if (entries < 1) throw fail(E_TABLE_RANGE, { block, word: hw, expected: m - w, found: table })
+  } else {
+    const words = Math.ceil((bits * g.bvol) / 32)
+    if (values + words > m) throw fail(E_VALUES_RANGE, { block, word: hw + 1, expected: m, found: values + words })
+    const bitPos = bits * ((x - i * g.bx) + g.bx * ((y - j * g.by) + g.by * (z - k * g.bz)))
+    const shift = bitPos % 32
+    const mask = 0xffffffff >>> (32 - bits)
+    index = ((word(co + values + (bitPos - shift) / 32) >>> shift) & mask) >>> 0
+    if (index >= entries) throw fail(E_INDEX, { block, word: hw, expected: entries, found: index })
+  }
+  const entry = (co + table + index * w) * 4
+  return w === 2 ? view.getBigUint64(entry, true) : view.getUint32(entry, true)
+}
