@@ -23,15 +23,18 @@ describe.skipIf(!url)('dev server from the browser', () => {
   })
 
   it('faults set over HTTP; Retry-After is readable', async () => {
+    // The server is shared by the whole browser project: fault only this test's own URL.
+    const id = Math.random().toString(36).slice(2)
+    const mine = `${INFO}?cors_test=${id}`
     const add = await fetch(`${url}/__dev/faults`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ path: INFO, status: 429, retryAfter: '1', times: 1 }),
+      body: JSON.stringify({ pathRegex: `cors_test=${id}`, status: 429, retryAfter: '1', times: 1 }),
     })
     expect(add.status).toBe(201)
-    const res = await fetch(`${url}${INFO}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })
+    const res = await fetch(`${url}${mine}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toBe('1')
-    expect((await fetch(`${url}${INFO}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })).status).toBe(200)
+    expect((await fetch(`${url}${mine}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })).status).toBe(200)
   })
 })
