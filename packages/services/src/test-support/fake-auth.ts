@@ -10,7 +10,7 @@ export function fakeAuth(origins: string[] = [GLOBAL, LOCAL], token = TOKEN): Au
   const authorizes = (url: string | URL) => origins.includes(new URL(String(url)).origin)
   return {
     authorizes,
-    headersFor: (url) => (authorizes(url) ? { Authorization: `Bearer ${token}` } : {}),
+    headersFor: (url): Record<string, string> => (authorizes(url) ? { Authorization: `Bearer ${token}` } : {}),
     redact: (text) => text.split(token).join('[redacted]'),
   }
 }
