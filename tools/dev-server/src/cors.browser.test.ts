@@ -1,15 +1,15 @@
 /**
  * CORS from a real browser: cross-origin requests with an Authorization header (preflighted),
  * readable WWW-Authenticate and Retry-After headers, admin routes usable from a page.
- * Needs the dev server from `vitest-global-setup.ts`; skipped when the project does not run it.
+ * Needs the dev server from `vitest-global-setup.ts` (the browser project's global setup).
  */
 import { describe, expect, inject, it } from 'vitest'
 import { DEMO_DATASTACK, DEV_TOKEN } from './constants.js'
 
-const url = inject('devServerUrl') as string | undefined
+const url = inject('devServerUrl')
 const INFO = `/info/api/v2/datastack/full/${DEMO_DATASTACK}`
 
-describe.skipIf(!url)('dev server from the browser', () => {
+describe('dev server from the browser', () => {
   it('answers a preflighted request with a Bearer token', async () => {
     const res = await fetch(`${url}${INFO}`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` } })
     expect(res.status).toBe(200)
