@@ -1,5 +1,4 @@
 import { throwIfAborted } from '../abort.js'
-import type { KeyValueStorage } from './key-value-storage.js'
 import { DEFAULT_TOKEN_KEY } from '../constants.js'
 import { AuthConfigError, TokenExistsError } from '../errors.js'
 import { MemoryTokenStore } from '../memory-token-store.js'
@@ -18,6 +17,7 @@ import type {
   TokenSaveResult,
   TokenStore,
 } from '../token-store.js'
+import type { KeyValueStorage } from './key-value-storage.js'
 import { defaultNeuroglancerAuthUrls, readNeuroglancerToken } from './neuroglancer-token.js'
 
 /** Prefix of this package's storage keys; the normalised server address follows it. */

@@ -1,5 +1,5 @@
-import type { KeyValueStorage } from './key-value-storage.js'
 import { parseTokenRecord } from '../token-record.js'
+import type { KeyValueStorage } from './key-value-storage.js'
 
 /**
  * Neuroglancer's middleauth login stores `{tokenType: "Bearer", accessToken, url, appUrls}` under

@@ -120,9 +120,10 @@ export async function saveToken(token: string, options: SaveTokenFileOptions = {
         continue
       }
       try {
-        await writeFileAtomic(plan.real, serializeTokenRecord(plan.update.record))
+        await writeFileAtomic(plan.real, serializeTokenRecord(plan.update.record), { signal })
         written.push(plan.file)
       } catch (error) {
+        if (signal?.aborted && error === signal.reason) throw error
         const code = (error as NodeJS.ErrnoException).code
         if (plan.secondary && code !== undefined && readOnlyCodes.has(code)) {
           skipSecondary(plan.file, code, warn)

@@ -15,5 +15,5 @@ export const platform: Platform = {
       ...(options.neuroglancerAuthUrls !== undefined && { neuroglancerAuthUrls: options.neuroglancerAuthUrls }),
       memory: pageMemory,
     }),
-  openUrl: (url) => openInWindow(url),
+  openUrl: (url, signal) => openInWindow(url, signal),
 }
