@@ -214,3 +214,20 @@ describe('responses', () => {
     expect(logger.warnings).toEqual([`GET ${LOCAL}/q: server warning: 201 - "Limited query to 200000 rows"`])
   })
 })
+
+describe('typing of routes', () => {
+  it('requires the params of a literal route (the @ts-expect-error is checked by pnpm typecheck)', () => {
+    const client = createHttpClient()
+    // @ts-expect-error — `params.datastack` is required by the template
+    expect(() => client.url('GET /info/api/v2/datastack/full/{datastack}', { baseUrl: GLOBAL })).toThrow(/needs parameter "datastack"/)
+    // @ts-expect-error — `datastacks` has no placeholders
+    expect(() => client.url('GET /info/api/v2/datastacks', { baseUrl: GLOBAL, params: { x: 1 } })).toThrow(/no parameter "x"/)
+  })
+
+  it('accepts params for a route only known as string', async () => {
+    const { fetch, calls } = scriptedFetch([json(1)])
+    const route: string = 'GET /info/api/v2/aligned_volume/{aligned_volume}'
+    await createHttpClient({ fetch }).request(route, { baseUrl: GLOBAL, params: { aligned_volume: 'av' } })
+    expect(calls[0]?.url).toBe(`${GLOBAL}/info/api/v2/aligned_volume/av`)
+  })
+})

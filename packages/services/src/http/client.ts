@@ -91,9 +91,12 @@ export interface SendOptions<T extends ResponseType = 'json'> {
   signal?: AbortSignal
 }
 
-type ParamsOption<R extends string> = [RouteParamNames<R>] extends [never]
-  ? { params?: Readonly<Record<string, never>> }
-  : { params: RouteParams<R> }
+// A literal route types its params exactly; a route only known as `string` takes any.
+type ParamsOption<R extends string> = string extends R
+  ? { params?: Readonly<Record<string, PathParamValue>> }
+  : [RouteParamNames<R>] extends [never]
+    ? { params?: Readonly<Record<string, never>> }
+    : { params: RouteParams<R> }
 
 export type RequestOptions<R extends string, T extends ResponseType = 'json'> = SendOptions<T> & {
   /** Server address; trailing slashes are dropped. */
@@ -183,7 +186,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     if (o.gzip && body !== undefined) {
       const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
       if (bytes.byteLength > gzipThreshold) {
-        body = await gzip(bytes)
+        body = await gzip(bytes, o.signal ? { signal: o.signal } : {})
         contentEncoding = 'gzip'
       }
     }

@@ -3,6 +3,8 @@
  * `instanceof`, so an error thrown by one copy of the package is recognised by another copy.
  */
 
+import { redactText } from './redact.js'
+
 const BRAND = Symbol.for('@daf/services.error')
 
 export type DafErrorKind =
@@ -130,7 +132,7 @@ function causeText(cause: unknown): string {
   // undici wraps the useful part (ECONNREFUSED …) one level down.
   const inner = (cause as { cause?: unknown }).cause
   const detail = inner instanceof Error ? inner.message : cause.message
-  return detail ? ` (${detail})` : ''
+  return detail ? ` (${redactText(detail)})` : ''
 }
 
 /** A per-attempt timeout or the total time budget ran out. A caller's abort is never a TimeoutError. */
