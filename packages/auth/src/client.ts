@@ -150,7 +150,8 @@ export class AuthClient implements Authorizer {
    * Node: the token file — the file the lookup reads and `saveToken` writes by default: the
    * `tokenFile` option, else `{netloc}-cave-secret.json` when it exists, else `cave-secret.json`.
    * The file the active token was actually read from (e.g. the legacy file) is `tokenInfo.file`.
-   * Undefined in browsers.
+   * With a `token` option no file is read, so this is just the `tokenFile` option (or undefined,
+   * and `saveToken` picks the default file). Undefined in browsers.
    */
   get tokenFile(): string | undefined {
     return this.#tokenFile

@@ -30,14 +30,14 @@ export function storageKeyFor(serverAddress: string): string {
 
 export interface LocalStorageTokenStoreOptions {
   /** The storage to use; default `globalThis.localStorage`. `null`: none (memory only). */
-  readonly storage?: KeyValueStorage | null
+  readonly storage?: KeyValueStorage | null | undefined
   /**
    * Neuroglancer login URLs whose `auth_token_v2_<url>` entries are read (default token key only);
    * default `{server}/sticky_auth` and `{server}/auth`. `false`: never read neuroglancer's entries.
    */
-  readonly neuroglancerAuthUrls?: readonly string[] | false
+  readonly neuroglancerAuthUrls?: readonly string[] | false | undefined
   /** Where tokens go when storage is unavailable; default a store private to this object. */
-  readonly memory?: MemoryTokenStore
+  readonly memory?: MemoryTokenStore | undefined
 }
 
 /**

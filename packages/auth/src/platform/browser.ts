@@ -11,8 +11,8 @@ export const platform: Platform = {
   name: 'browser',
   createStore: (options) =>
     new LocalStorageTokenStore({
-      ...(options.storage !== undefined && { storage: options.storage }),
-      ...(options.neuroglancerAuthUrls !== undefined && { neuroglancerAuthUrls: options.neuroglancerAuthUrls }),
+      storage: options.storage,
+      neuroglancerAuthUrls: options.neuroglancerAuthUrls,
       memory: pageMemory,
     }),
   openUrl: (url, signal) => openInWindow(url, signal),

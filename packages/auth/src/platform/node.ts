@@ -5,7 +5,6 @@ import type { Platform } from './platform.js'
 /** Node defaults: secret files under `~/.cloudvolume/secrets`, `CAVE_TOKEN`, the system opener. */
 export const platform: Platform = {
   name: 'node',
-  createStore: (options) =>
-    new FileTokenStore(options.secretsDir !== undefined ? { secretsDir: options.secretsDir } : {}),
-  openUrl: (url, signal) => openWithSystem(url, signal !== undefined ? { signal } : {}),
+  createStore: (options) => new FileTokenStore({ secretsDir: options.secretsDir }),
+  openUrl: (url, signal) => openWithSystem(url, { signal }),
 }
