@@ -1,0 +1,24 @@
+/**
+ * `pnpm demo`: starts the local deployment in-process on a free port and walks through the
+ * documented workflows, checking every result. Exits 0 only if every section passed.
+ */
+import { pathToFileURL } from 'node:url'
+import { createDemoEnv } from './demo/env.js'
+import { runSections, type DemoOutput, type DemoReport } from './demo/runner.js'
+import { foundationSections, type FoundationState } from './demo/sections-foundation.js'
+
+export async function runDemo(out: DemoOutput = { line: (t) => console.log(t) }): Promise<DemoReport> {
+  const env = await createDemoEnv()
+  try {
+    out.line(`DAF SDK demo — local deployment at ${env.server.url}`)
+    const state: FoundationState = {}
+    return await runSections([...foundationSections(env, state)], out)
+  } finally {
+    await env.close()
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const report = await runDemo()
+  process.exitCode = report.failed.length === 0 ? 0 : 1
+}
