@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runDemo } from './demo.js'
-import { runSections } from './demo/runner.js'
+import { check, runSections } from './demo/runner.js'
 
 describe('demo', () => {
   it('runs every section against the local deployment and checks each result', async () => {
@@ -19,8 +19,8 @@ describe('demo', () => {
     const lines: string[] = []
     const report = await runSections(
       [
-        { title: 'fails', run: async ({ check }) => check(false, 'one is two') },
-        { title: 'passes', run: async ({ check }) => check(true, 'one is one') },
+        { title: 'fails', run: async () => check(false, 'one is two') },
+        { title: 'passes', run: async () => check(true, 'one is one') },
       ],
       { line: (t) => lines.push(t) },
     )

@@ -14,13 +14,19 @@ export interface DemoSection {
 export interface DemoContext {
   /** Print one line under the current section. */
   say(text: string): void
-  /** Throw `DemoCheckError` unless `ok`: every printed result is checked. */
-  check(ok: unknown, what: string): asserts ok
   readonly signal: AbortSignal
 }
 
 export class DemoCheckError extends Error {
   override name = 'DemoCheckError'
+}
+
+let checksRun = 0
+
+/** Throws `DemoCheckError` unless `ok`: every printed result is checked. */
+export function check(ok: unknown, what: string): asserts ok {
+  checksRun++
+  if (!ok) throw new DemoCheckError(`check failed: ${what}`)
 }
 
 export interface DemoReport {
@@ -36,16 +42,12 @@ export async function runSections(
 ): Promise<DemoReport> {
   const passed: string[] = []
   const failed: Array<{ title: string; error: unknown }> = []
-  let checks = 0
+  const checksBefore = checksRun
   for (const [i, section] of sections.entries()) {
     out.line('')
     out.line(`── ${i + 1}. ${section.title}`)
     const ctx: DemoContext = {
       say: (text) => out.line(`   ${text}`),
-      check(ok, what) {
-        checks++
-        if (!ok) throw new DemoCheckError(`check failed: ${what}`)
-      },
       signal,
     }
     try {
@@ -57,6 +59,7 @@ export async function runSections(
     }
   }
   out.line('')
+  const checks = checksRun - checksBefore
   out.line(`demo: ${passed.length} of ${sections.length} sections passed, ${checks} checks`)
   return { passed, failed, checks }
 }

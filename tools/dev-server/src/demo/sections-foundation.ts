@@ -14,7 +14,7 @@ import {
 } from '@daf/services'
 import { DEMO_DATASTACK, DEV_TOKEN } from '../constants.js'
 import type { DemoEnv } from './env.js'
-import type { DemoSection } from './runner.js'
+import { check, type DemoSection } from './runner.js'
 
 /** State the sections hand on to each other. */
 export interface FoundationState {
@@ -28,7 +28,7 @@ export function foundationSections(env: DemoEnv, state: FoundationState): DemoSe
   return [
     {
       title: 'Save a token, then load it the way every client does',
-      async run({ say, check, signal }) {
+      async run({ say, signal }) {
         const before = new AuthClient({ serverAddress: url })
         say(`before: token found = ${before.hasToken} (HOME=${env.home})`)
         check(!before.hasToken, 'a fresh HOME holds no token')
@@ -55,7 +55,7 @@ export function foundationSections(env: DemoEnv, state: FoundationState): DemoSe
     },
     {
       title: 'Datastack info through the shared HTTP client',
-      async run({ say, check, signal }) {
+      async run({ say, signal }) {
         const auth = state.auth
         check(auth, 'the token section ran')
         const http = createHttpClient({ auth, logger: quiet })
@@ -84,7 +84,7 @@ export function foundationSections(env: DemoEnv, state: FoundationState): DemoSe
     },
     {
       title: 'Typed errors and retries',
-      async run({ say, check, signal }) {
+      async run({ say, signal }) {
         const http = state.http
         check(http, 'the info section ran')
         const anonymous = createHttpClient({ logger: quiet })
