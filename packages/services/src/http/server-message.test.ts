@@ -15,6 +15,10 @@ describe('extractServerMessage', () => {
     const nginx = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>'
     expect(extractServerMessage(nginx, 'text/html')).toBe('502 Bad Gateway')
     expect(extractServerMessage('<!doctype html><h1>Oops &amp; more</h1>', '')).toBe('Oops & more')
+    // Flask (middle_auth) sends plain strings with Content-Type text/html.
+    expect(extractServerMessage('Missing permission: view for dataset fly_v31', 'text/html; charset=utf-8')).toBe(
+      'Missing permission: view for dataset fly_v31',
+    )
   })
 
   it('returns undefined for empty bodies and clips long ones', () => {

@@ -14,7 +14,8 @@ export function extractServerMessage(body: string, contentType = ''): string | u
     const fromJson = messageFromJson(text)
     if (fromJson !== undefined) return clip(fromJson)
   }
-  if (/html/i.test(contentType) || /^<(!doctype|html|head|body)/i.test(text)) {
+  // Flask sends plain strings as text/html (middle_auth's 403 texts), so only markup is parsed as HTML.
+  if (/^<(!doctype|html|head|body)/i.test(text) || (/html/i.test(contentType) && text.startsWith('<'))) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1]
     return title ? clip(decodeEntities(title.replace(/<[^>]+>/g, ''))) : undefined
   }
