@@ -1,0 +1,81 @@
+/**
+ * What every service client gets from `FrameworkClient`: one HTTP client (one token, one retry and
+ * timeout policy), the global server, the datastack, and lazy access to the datastack's info record.
+ * Service clients are plain factories over this context (`createInfoClient(ctx)`,
+ * `createAnnotationClient(ctx)`, …): no subclass pyramid, and a test can build one from a fake
+ * context without a FrameworkClient.
+ */
+import type { AuthClient } from '@daf/auth'
+import type { HttpClient } from '../http/client.js'
+import type { Logger } from '../http/logger.js'
+import type { DatastackInfo } from '../info/types.js'
+
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+export interface ServiceContext {
+  readonly http: HttpClient
+  readonly auth: AuthClient
+  /** `{G}`, normalised (no trailing slash). */
+  readonly serverAddress: string
+  /** Undefined for a global-only client. */
+  readonly datastack: string | undefined
+  readonly logger: Logger
+  /**
+   * The datastack's info record, fetched once and cached (a failure is not cached). Rejects with
+   * `GlobalClientError` when the client has no datastack.
+   */
+  datastackInfo(options?: CallOptions): Promise<DatastackInfo>
+  /**
+   * `{L}` (the record's `local_server`, normalised). Its origin is added to `auth` so the token is
+   * sent there and nowhere else.
+   */
+  localServer(options?: CallOptions): Promise<string>
+}
+
+/**
+ * Memoises a lazy async value: concurrent callers share one in-flight promise, success is cached,
+ * failure is not (the next call tries again). The caller's signal aborts only its own wait.
+ */
+export function lazyAsync<T>(load: (signal: AbortSignal) => Promise<T>): (options?: CallOptions) => Promise<T> {
+  let cached: { value: T } | undefined
+  let inflight: Promise<T> | undefined
+  return async (options = {}) => {
+    if (cached) return cached.value
+    options.signal?.throwIfAborted()
+    if (!inflight) {
+      // The shared load is not tied to one caller's signal, so one caller's abort does not fail the others.
+      const shared = new AbortController()
+      inflight = load(shared.signal).then(
+        (value) => {
+          cached = { value }
+          inflight = undefined
+          return value
+        },
+        (error: unknown) => {
+          inflight = undefined
+          throw error
+        },
+      )
+    }
+    return options.signal ? raceAbort(inflight, options.signal) : inflight
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
