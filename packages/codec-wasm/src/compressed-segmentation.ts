@@ -42,6 +42,49 @@ const FLAG_PRESERVE_MISSING = 1
 const MAX_WASM_BYTES = 2 ** 32
 const align16 = (n: number): number => Math.ceil(n / 16) * 16
 
+/**
+ * Encode and decode stream through WebAssembly memory in regions of whole blocks (a run of block
+ * z-rows, or part of one z-row) of about REGION_BYTES of voxels, so the voxels stay in cache
+ * between the copy and the codec, and memory use stays small.
+ */
+const REGION_BYTES = 256 * 1024
+
+type RegionCallback = (c: number, k0: number, k1: number, j0: number, j1: number) => void
+
+function regionShape(g: Geometry, size: number): { kStep: number; jStep: number } {
+  const zRowBytes = Math.min(g.bz, g.sz) * g.sy * g.sx * size
+  if (zRowBytes <= REGION_BYTES) return { kStep: Math.max(1, Math.floor(REGION_BYTES / Math.max(1, zRowBytes))), jStep: g.gy }
+  const jRowBytes = Math.min(g.bz, g.sz) * Math.min(g.by, g.sy) * g.sx * size
+  return { kStep: 1, jStep: Math.max(1, Math.floor(REGION_BYTES / jRowBytes)) }
+}
+
+/** Bytes of the largest region forEachRegion visits. */
+function maxRegionBytes(g: Geometry, size: number): number {
+  const { kStep, jStep } = regionShape(g, size)
+  return Math.min(kStep * g.bz, g.sz) * Math.min(jStep * g.by, g.sy) * g.sx * size
+}
+
+function forEachRegion(g: Geometry, size: number, callback: RegionCallback): void {
+  if (g.grid === 0) return
+  const { kStep, jStep } = regionShape(g, size)
+  for (let c = 0; c < g.nc; c++) {
+    for (let k = 0; k < g.gz; k += kStep) {
+      for (let j = 0; j < g.gy; j += jStep) callback(c, k, Math.min(k + kStep, g.gz), j, Math.min(j + jStep, g.gy))
+    }
+  }
+}
+
+/** Channel-level checks for a volume without blocks (the wasm decoder does them otherwise). */
+function checkChannelOffsets(bytes: Uint8Array, n: number, g: Geometry): void {
+  const info = { channel: -1, block: -1, word: 0, expected: g.nc, found: n }
+  if (n < g.nc) throw streamError(E_TRUNCATED, info, g, 'decode')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  for (let c = 0; c < g.nc; c++) {
+    const co = view.getUint32(c * 4, true)
+    if (co > n) throw streamError(E_CHANNEL_OFFSET, { channel: c, block: -1, word: c, expected: n, found: co }, g, 'decode')
+  }
+}
+
 interface ErrorInfo {
   channel: number
   block: number
@@ -141,14 +184,40 @@ export function encodeCompressedSegmentation(
   if (data.length !== g.total) {
     throw new CodecError('invalid-length', `compressed_segmentation encode: shape ${shape.join('x')} needs ${g.total} elements, data has ${data.length}`, { expected: g.total, found: data.length })
   }
-  const u64 = tag === 'BigUint64Array'
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  const inPtr = writeInput(ex, bytes, bytes.byteLength, 'encode')
+  const size = tag === 'BigUint64Array' ? 8 : 4
+  const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  const slabBytes = maxRegionBytes(g, size)
   const flags = options.allowWideValuesOffset ? FLAG_WIDE_VALUES_OFFSET : 0
-  const fn = u64 ? ex.encodeU64 : ex.encodeU32
-  const words = fn(inPtr, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, flags)
+  if (ex.heapBase() + slabBytes + g.bvol * (size + 2) > MAX_WASM_BYTES) throw outOfMemory('encode', slabBytes)
+  const begun = ex.encodeBegin(size, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, flags, slabBytes)
+  if (begun < 0) throw wasmError(ex, begun, g, 'encode')
+  const slab = ex.encodeSlabPtr() >>> 0
+  const encodeRegion = size === 8 ? ex.encodeRegionU64 : ex.encodeRegionU32
+  const plane = g.sx * g.sy
+  forEachRegion(g, size, (c, k0, k1, j0, j1) => {
+    // Copy the region's voxels to the slab ([z][y][x]); encodeRegion may grow memory, so take a
+    // fresh view every time.
+    const heap = new Uint8Array(ex.memory.buffer)
+    const z0 = k0 * g.bz
+    const z1 = Math.min(k1 * g.bz, g.sz)
+    const y0 = j0 * g.by
+    const y1 = Math.min(j1 * g.by, g.sy)
+    const channel = c * g.nvox
+    if (y0 === 0 && y1 === g.sy) {
+      heap.set(src.subarray((channel + z0 * plane) * size, (channel + z1 * plane) * size), slab)
+    } else {
+      const rows = (y1 - y0) * g.sx * size
+      for (let z = z0; z < z1; z++) {
+        const from = (channel + z * plane + y0 * g.sx) * size
+        heap.set(src.subarray(from, from + rows), slab + (z - z0) * rows)
+      }
+    }
+    const status = encodeRegion(c, k0, k1, j0, j1)
+    if (status < 0) throw wasmError(ex, status, g, 'encode')
+  })
+  const words = ex.encodeEnd()
   if (words < 0) throw wasmError(ex, words, g, 'encode')
-  const out = ex.encodeResult() >>> 0
+  const out = ex.encodeOutPtr() >>> 0
   return new Uint8Array(ex.memory.buffer, out, words * 4).slice()
 }
 
@@ -171,15 +240,38 @@ export function decodeCompressedSegmentation(
   const bytes = bytesOf(encoded, 'encoded')
   const nWords = encodedWords(bytes, 'decode')
   const size = dataType === 'uint64' ? 8 : 4
-  const outBytes = g.total * size
-  if (ex.heapBase() + align16(bytes.byteLength) + outBytes > MAX_WASM_BYTES) throw outOfMemory('decode', align16(bytes.byteLength) + outBytes)
-  const inPtr = writeInput(ex, bytes, bytes.byteLength, 'decode')
-  const fn = size === 8 ? ex.decodeU64 : ex.decodeU32
-  const status = fn(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz)
-  if (status < 0) throw wasmError(ex, status, g, 'decode')
-  const out = ex.decodeResult() >>> 0
-  const buffer = ex.memory.buffer.slice(out, out + outBytes)
-  return size === 8 ? new BigUint64Array(buffer) : new Uint32Array(buffer)
+  const result = size === 8 ? new BigUint64Array(g.total) : new Uint32Array(g.total)
+  if (g.grid === 0) {
+    checkChannelOffsets(bytes, nWords, g)
+    return result
+  }
+  const slabBytes = maxRegionBytes(g, size)
+  const inBytes = align16(bytes.byteLength)
+  const inPtr = writeInput(ex, bytes, inBytes + slabBytes, 'decode')
+  const outPtr = inPtr + inBytes
+  const decodeRegion = size === 8 ? ex.decodeRegionU64 : ex.decodeRegionU32
+  const dst = new Uint8Array(result.buffer)
+  const plane = g.sx * g.sy
+  forEachRegion(g, size, (c, k0, k1, j0, j1) => {
+    const status = decodeRegion(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, c, k0, k1, j0, j1, outPtr)
+    if (status < 0) throw wasmError(ex, status, g, 'decode')
+    const heap = new Uint8Array(ex.memory.buffer)
+    const z0 = k0 * g.bz
+    const z1 = Math.min(k1 * g.bz, g.sz)
+    const y0 = j0 * g.by
+    const y1 = Math.min(j1 * g.by, g.sy)
+    const channel = c * g.nvox
+    if (y0 === 0 && y1 === g.sy) {
+      dst.set(heap.subarray(outPtr, outPtr + (z1 - z0) * plane * size), (channel + z0 * plane) * size)
+    } else {
+      const rows = (y1 - y0) * g.sx * size
+      for (let z = z0; z < z1; z++) {
+        const from = outPtr + (z - z0) * rows
+        dst.set(heap.subarray(from, from + rows), (channel + z * plane + y0 * g.sx) * size)
+      }
+    }
+  })
+  return result
 }
 
 /**

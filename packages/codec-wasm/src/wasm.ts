@@ -9,12 +9,14 @@ export interface CodecExports {
   heapBase(): number
   ensure(bytes: number): number
   errorInfo(i: number): number
-  encodeU32(inPtr: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, flags: number): number
-  encodeU64(inPtr: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, flags: number): number
-  encodeResult(): number
-  decodeU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number): number
-  decodeU64(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number): number
-  decodeResult(): number
+  encodeBegin(elemSize: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, flags: number, slabBytes: number): number
+  encodeRegionU32(c: number, k0: number, k1: number, j0: number, j1: number): number
+  encodeRegionU64(c: number, k0: number, k1: number, j0: number, j1: number): number
+  encodeEnd(): number
+  encodeSlabPtr(): number
+  encodeOutPtr(): number
+  decodeRegionU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, c: number, k0: number, k1: number, j0: number, j1: number, outPtr: number): number
+  decodeRegionU64(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, c: number, k0: number, k1: number, j0: number, j1: number, outPtr: number): number
   labelsU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, freePtr: number): number
   labelsU64(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, freePtr: number): number
   remapU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, freePtr: number, keysPtr: number, valsPtr: number, numKeys: number, flags: number): number
@@ -24,8 +26,9 @@ export interface CodecExports {
 
 const ABI_VERSION = 1
 const EXPORT_NAMES = [
-  'abiVersion', 'heapBase', 'ensure', 'errorInfo', 'encodeU32', 'encodeU64', 'encodeResult', 'decodeU32',
-  'decodeU64', 'decodeResult', 'labelsU32', 'labelsU64', 'remapU32', 'remapU64', 'scanResult',
+  'abiVersion', 'heapBase', 'ensure', 'errorInfo', 'encodeBegin', 'encodeRegionU32', 'encodeRegionU64', 'encodeEnd',
+  'encodeSlabPtr', 'encodeOutPtr', 'decodeRegionU32', 'decodeRegionU64', 'labelsU32', 'labelsU64', 'remapU32',
+  'remapU64', 'scanResult',
 ] as const
 
 export interface InitOptions {

@@ -1,1 +1,20 @@
-export {}
+// `pnpm bench [name ...]`: runs the named benchmarks (all of them without a name).
+// Add a benchmark by adding an entry that lazily imports its module.
+const benchmarks: Record<string, { describe: string; run: () => Promise<void> }> = {
+  codec: {
+    describe: 'compressed_segmentation encode/decode: @daf/codec-wasm vs neuroglancer TS',
+    run: async () => (await import('./codec/index.js')).run(),
+  },
+}
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const unknown = names.filter((n) => !(n in benchmarks))
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}`)
+  console.error(`available:\n${Object.entries(benchmarks).map(([n, b]) => `  ${n}  ${b.describe}`).join('\n')}`)
+  process.exit(2)
+}
+for (const name of names.length > 0 ? names : Object.keys(benchmarks)) {
+  console.log(`## ${name}: ${benchmarks[name]?.describe}\n`)
+  await benchmarks[name]?.run()
+}
