@@ -14,6 +14,20 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+/**
+ * API versions a caller insists on, per service (no probe is sent for a pinned service). Each
+ * service client checks its entry against the versions it implements (`InvalidParameterError`
+ * for one it does not know). Legacy versions (info 1, state 0, annotation 0, chunkedgraph 0) are
+ * only used when pinned (or, for info, after the v2 routes answered 404).
+ */
+export interface PinnedVersions {
+  readonly info?: number | undefined
+  readonly schema?: number | undefined
+  readonly state?: number | undefined
+  readonly annotation?: number | undefined
+  readonly chunkedgraph?: number | undefined
+}
+
 export interface ServiceContext {
   readonly http: HttpClient
   readonly auth: AuthClient
@@ -22,6 +36,8 @@ export interface ServiceContext {
   /** Undefined for a global-only client. */
   readonly datastack: string | undefined
   readonly logger: Logger
+  /** API versions pinned by the caller (`FrameworkClient`'s `pinnedVersions`); absent = negotiate. */
+  readonly pinnedVersions?: PinnedVersions | undefined
   /**
    * The datastack's info record, fetched once and cached (a failure is not cached). Rejects with
    * `GlobalClientError` when the client has no datastack.

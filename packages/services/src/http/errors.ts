@@ -17,6 +17,8 @@ export type DafErrorKind =
   | 'ServerIncompatibilityError'
   | 'InvalidParameterError'
   | 'ResponseFormatError'
+  | 'GlobalClientError'
+  | 'PayloadTooLargeError'
 
 export class DafError extends Error {
   readonly kind: DafErrorKind = 'DafError'
@@ -204,6 +206,46 @@ export class ResponseFormatError extends DafError {
   override name = 'ResponseFormatError'
 }
 
+/**
+ * A datastack-bound service (annotation, chunkedgraph) was requested from a client created without a
+ * datastack. Nothing was sent.
+ */
+export class GlobalClientError extends DafError {
+  override readonly kind: DafErrorKind = 'GlobalClientError'
+  override name = 'GlobalClientError'
+  /** What was asked for, e.g. `annotation`. */
+  readonly service: string
+  constructor(service: string, message?: string) {
+    super(
+      message ??
+        `${service} needs a datastack, but no datastack was set on this client. ` +
+          `Create the client with one: new FrameworkClient('my_datastack', { ... }) or new FrameworkClient({ datastack: 'my_datastack', ... })`,
+    )
+    this.service = service
+  }
+}
+
+/** An upload is larger than the client-side cap; nothing was sent. */
+export class PayloadTooLargeError extends DafError {
+  override readonly kind: DafErrorKind = 'PayloadTooLargeError'
+  override name = 'PayloadTooLargeError'
+  /** What was being uploaded, e.g. `state`. */
+  readonly parameter: string
+  /** Serialised size in bytes (UTF-8). */
+  readonly size: number
+  /** The cap in bytes. */
+  readonly limit: number
+  constructor(parameter: string, size: number, limit: number, hint = '') {
+    super(
+      `${parameter} is ${size} bytes as JSON, more than the ${limit}-byte upload limit; nothing was sent` +
+        (hint ? `. ${hint}` : ''),
+    )
+    this.parameter = parameter
+    this.size = size
+    this.limit = limit
+  }
+}
+
 function kindOf(e: unknown): DafErrorKind | undefined {
   if (typeof e !== 'object' || e === null) return undefined
   if ((e as Record<symbol, unknown>)[BRAND] !== true) return undefined
@@ -226,3 +268,5 @@ export const isInvalidParameterError = (e: unknown): e is InvalidParameterError 
   kindOf(e) === 'InvalidParameterError'
 export const isResponseFormatError = (e: unknown): e is ResponseFormatError =>
   kindOf(e) === 'ResponseFormatError'
+export const isGlobalClientError = (e: unknown): e is GlobalClientError => kindOf(e) === 'GlobalClientError'
+export const isPayloadTooLargeError = (e: unknown): e is PayloadTooLargeError => kindOf(e) === 'PayloadTooLargeError'
