@@ -13,6 +13,8 @@ export interface StorageSetOptions extends StorageCallOptions {
   contentType?: string
   /** Transport compression to apply when storing (`gzip` → `.gz` on file://, Content-Encoding elsewhere). */
   compress?: 'gzip' | 'br' | false
+  /** Compression level: gzip 0–9 (default 9, as CloudVolume), brotli 0–11 (default 5). */
+  compressLevel?: number
   /** `Cache-Control` for object stores. */
   cacheControl?: string
 }
@@ -27,7 +29,10 @@ export interface ByteRange {
 export interface Storage {
   /** The object's bytes, or `undefined` when it does not exist (404, 403, missing file, zero bytes). */
   get(key: string, options?: StorageCallOptions): Promise<Uint8Array | undefined>
-  /** A byte range of an uncompressed object (shard files), or `undefined` when it does not exist. */
+  /**
+   * A byte range of an uncompressed object (shard files), or `undefined` when it does not exist.
+   * A range reaching past the end is cut at the end (possibly to zero bytes).
+   */
   getRange(key: string, range: ByteRange, options?: StorageCallOptions): Promise<Uint8Array | undefined>
   /** Stores the whole object atomically: a reader sees the old bytes or the new ones, never a mix. */
   set(key: string, value: Uint8Array, options?: StorageSetOptions): Promise<void>

@@ -1,0 +1,2 @@
+export type NativeDecoding = 'gzip' | 'deflate' | 'br'
+export type NativeEncoding = 'gzip' | 'deflate' | 'br'
