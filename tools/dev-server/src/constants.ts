@@ -28,6 +28,12 @@ export const DEMO_TOS = { id: 1, name: 'Demo Terms of Service' } as const
 /** What `GET /info/version` answers (a bare JSON string); ≥ 4.3.1 enables image mirrors. */
 export const INFO_SERVICE_VERSION = '4.3.1'
 
+/** What `GET /nglstate/api/v1/version` answers; ≥ 0.4.0 enables segment-property files. */
+export const STATE_SERVICE_VERSION = '0.7.2'
+
+/** Path of the neuroglancer stand-in whose `version.json` says it is a spelunker build. */
+export const DEMO_VIEWER_PATH = '/neuroglancer/spelunker'
+
 /** Name of the token cookie and query parameter (middle_auth `TOKEN_NAME`). */
 export const TOKEN_NAME = 'middle_auth_token'
 

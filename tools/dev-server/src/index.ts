@@ -89,3 +89,6 @@ export { createRng, hashString, normalizeSeed, type Rng, type Seed } from './rng
 export { adminService } from './services/admin.js'
 export { authService } from './services/auth.js'
 export { infoService } from './services/info.js'
+export { SCHEMA_API_VERSIONS, schemaService } from './services/schema.js'
+export { STATE_BODY_LIMIT, stateService } from './services/state.js'
+export { JSON_SCHEMA_DRAFT_07, SCHEMAS, SCHEMA_NAMES, type JsonSchemaDocument, type JsonSchemaObject } from './data/schemas.js'

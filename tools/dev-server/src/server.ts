@@ -18,6 +18,8 @@ import type { Seed } from './rng.js'
 import { adminService } from './services/admin.js'
 import { authService } from './services/auth.js'
 import { infoService } from './services/info.js'
+import { schemaService } from './services/schema.js'
+import { stateService } from './services/state.js'
 
 export interface DevServerOptions {
   /** Default 0: an ephemeral port. */
@@ -63,7 +65,7 @@ export interface DevServer {
 
 /** The built-in services, in matching order. */
 export function defaultServices(): DevService[] {
-  return [infoService(), authService(), adminService()]
+  return [infoService(), schemaService(), stateService(), authService(), adminService()]
 }
 
 export interface StateOptions {
