@@ -24,6 +24,8 @@ export {
   ResponseFormatError,
   ServerIncompatibilityError,
   TimeoutError,
+  GlobalClientError,
+  PayloadTooLargeError,
   UnsupportedInBrowserError,
   isAuthError,
   isDafError,
@@ -34,6 +36,8 @@ export {
   isServerIncompatibilityError,
   isTimeoutError,
   isUnsupportedInBrowserError,
+  isGlobalClientError,
+  isPayloadTooLargeError,
   type AuthErrorInit,
   type DafErrorKind,
   type HttpErrorInit,
@@ -74,3 +78,47 @@ export { fetchServerVersion, type FetchServerVersionOptions } from './versions/s
 export { negotiateApiVersion, type NegotiateApiVersionOptions, type NegotiatedApiVersion } from './versions/negotiate.js'
 export { infoService, infoV1, infoV2 } from './info/endpoints.js'
 export type { AlignedVolumeInfo, DatastackInfo } from './info/types.js'
+
+// FrameworkClient and the info, schema and state clients.
+export {
+  FrameworkClient,
+  CaveClient,
+  type FrameworkClientDescription,
+  type FrameworkClientOptions,
+} from './framework/client.js'
+export { lazyAsync, type CallOptions, type PinnedVersions, type ServiceContext } from './framework/context.js'
+export {
+  createInfoClient,
+  fromLegacyRecord,
+  type DatastackCallOptions,
+  type GetDatastackInfoOptions,
+  type ImageSourceOptions,
+  type InfoCache,
+  type InfoClient,
+  type InfoClientOptions,
+  type SourceOptions,
+} from './info/client.js'
+export { FORMAT_FOR_VALUES, checkFormatFor, formatSource, type FormatFor } from './info/format.js'
+export { createSchemaClient, type SchemaClient } from './schema/client.js'
+export { schemaService, schemaV1, schemaV2 } from './schema/endpoints.js'
+export type { JsonSchemaNode, SchemaDefinition } from './schema/types.js'
+export {
+  SEUNGLAB_SITES,
+  SPELUNKER_SITES,
+  createStateClient,
+  idFromAnswer,
+  type BuildNeuroglancerUrlOptions,
+  type StateClient,
+  type StateClientOptions,
+  type StateId,
+  type TargetSite,
+  type UploadOptions,
+} from './state/client.js'
+export {
+  DEFAULT_MAX_UPLOAD_BYTES,
+  FALLBACK_NGL_URL,
+  stateService,
+  stateV0,
+  stateV1,
+} from './state/endpoints.js'
+export { DATASTACK_MAP_FILE } from './platform/platform.js'
