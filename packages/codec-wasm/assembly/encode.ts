@@ -45,10 +45,10 @@ const smallOrder = memory.data(SMALL_MAX * 4, 16); // sort scratch
 function gatherSmall<T>(p0: usize, ax: u32, ay: u32, az: u32, rowStride: usize, sliceStride: usize,
   vals: usize, tags: usize, prov: usize): i32 {
   const S = sizeof<T>();
-  let prev = load<T>(p0);
-  store<T>(vals, prev);
+  const v0 = load<T>(p0);
+  store<T>(vals, v0);
+  store<u8>(slots + slotOf<T>(v0), 0);
   let n: i32 = 1;
-  let pi: u8 = 0;
   let r: usize = 0;
   const rowBytes = <usize>ax * S;
   for (let z: u32 = 0; z < az; z++) {
@@ -59,36 +59,28 @@ function gatherSmall<T>(p0: usize, ax: u32, ay: u32, az: u32, rowStride: usize, 
       let diff: T = 0;
       for (let p = row + S; p < end; p += S) diff |= load<T>(p) ^ first;
       if (diff == 0) {
-        // uniform row
-        if (first != prev) {
-          prev = first;
-          let f: i32 = 0;
-          while (f < n && load<T>(vals + <usize>f * S) != first) f++;
-          if (f == n) {
-            if (n == SMALL_MAX) return -1;
-            store<T>(vals + <usize>n * S, first);
-            n++;
-          }
-          pi = <u8>f;
+        // Uniform row: one lookup.
+        let f = <i32>load<u8>(slots + slotOf<T>(first));
+        if (f >= n || load<T>(vals + <usize>f * S) != first) {
+          f = insert<T>(vals, n, first);
+          if (f < 0) return -1;
+          if (f == n) n++;
         }
-        store<u8>(tags + r, pi);
+        store<u8>(tags + r, <u8>f);
       } else {
         store<u8>(tags + r, MIXED);
         let q = prov + r * <usize>ax;
         for (let p = row; p < end; p += S) {
           const v = load<T>(p);
-          if (v != prev) {
-            prev = v;
-            let f: i32 = 0;
-            while (f < n && load<T>(vals + <usize>f * S) != v) f++;
-            if (f == n) {
-              if (n == SMALL_MAX) return -1;
-              store<T>(vals + <usize>n * S, v);
-              n++;
-            }
-            pi = <u8>f;
+          // A slot per hash of the value remembers its first-seen index; a stale or colliding
+          // slot fails the check and falls back to insert().
+          let f = <i32>load<u8>(slots + slotOf<T>(v));
+          if (f >= n || load<T>(vals + <usize>f * S) != v) {
+            f = insert<T>(vals, n, v);
+            if (f < 0) return -1;
+            if (f == n) n++;
           }
-          store<u8>(q, pi);
+          store<u8>(q, <u8>f);
           q++;
         }
       }
@@ -96,6 +88,31 @@ function gatherSmall<T>(p0: usize, ax: u32, ay: u32, az: u32, rowStride: usize, 
     }
   }
   return n;
+}
+
+/** 256 one-byte slots: hash of a value -> its first-seen index in the current block (unchecked). */
+const slots = memory.data(256, 16);
+
+// @ts-ignore: decorator
+@inline function slotOf<T>(v: T): usize {
+  let x: u32;
+  if (sizeof<T>() == 8) x = <u32>(<u64>v ^ (<u64>v >> 32));
+  else x = <u32>v;
+  return <usize>((x * 0x9e3779b1) >>> 24);
+}
+
+/** Finds v among the n first-seen values (appending it if new) and records its slot. Returns
+ *  its index, or -1 when a new value would exceed SMALL_MAX. */
+function insert<T>(vals: usize, n: i32, v: T): i32 {
+  const S = sizeof<T>();
+  let f: i32 = 0;
+  while (f < n && load<T>(vals + <usize>f * S) != v) f++;
+  if (f == n) {
+    if (n == SMALL_MAX) return -1;
+    store<T>(vals + <usize>n * S, v);
+  }
+  store<u8>(slots + slotOf<T>(v), <u8>f);
+  return f;
 }
 
 /** Sorts the n first-seen values in place and fills smallPerm (first-seen index -> rank). */
