@@ -122,3 +122,36 @@ export {
   stateV1,
 } from './state/endpoints.js'
 export { DATASTACK_MAP_FILE } from './platform/platform.js'
+
+// Annotation client (AnnotationEngine v2).
+export {
+  createAnnotationClient,
+  type AnnotationClient,
+  type AnnotationClientOptions,
+} from './annotation/client.js'
+export { ANNOTATION_INSERT_LIMIT, ANNOTATION_TIMESTAMP_GATE, annotationService, annotationV2 } from './annotation/endpoints.js'
+export {
+  AnnotationValidationError,
+  StagedUploadError,
+  isAnnotationValidationError,
+  isStagedUploadError,
+  type StagedUploadErrorInit,
+} from './annotation/errors.js'
+export {
+  TABLE_PERMISSIONS,
+  type AnnotationRecord,
+  type AnnotationRow,
+  type AnnotationUpdateRow,
+  type CreateTableOptions,
+  type GetTablesOptions,
+  type RowProblem,
+  type SpatialPointInput,
+  type StagedUpdateOptions,
+  type StagedUploadOptions,
+  type StagedUploadProgress,
+  type TableMetadata,
+  type TablePermission,
+  type UpdateMetadataOptions,
+  type VoxelResolution,
+  type WriteOptions,
+} from './annotation/types.js'

@@ -125,6 +125,13 @@ export function createAnnotationClient(ctx: ServiceContext, clientOptions: Annot
   const schemas = createSchemaCompiler()
 
   async function target(signal: AbortSignal | undefined): Promise<{ baseUrl: string; av: string }> {
+    const pinned = ctx.pinnedVersions?.annotation
+    if (pinned !== undefined && pinned !== 2) {
+      throw new InvalidParameterError(
+        'pinnedVersions.annotation',
+        `annotation API version ${pinned} is not supported: this client speaks AnnotationEngine v2 only (legacy v0 is not implemented)`,
+      )
+    }
     const [baseUrl, info] = await Promise.all([ctx.localServer({ signal }), ctx.datastackInfo({ signal })])
     const av = info.aligned_volume?.name
     if (typeof av !== 'string' || av === '') {
