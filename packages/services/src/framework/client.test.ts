@@ -41,6 +41,7 @@ describe('FrameworkClient', () => {
     expect(client.info).toBe(client.info)
     expect(client.schema).toBe(client.schema)
     expect(client.state).toBe(client.state)
+    expect(client.annotation).toBe(client.annotation)
     expect(f.calls).toHaveLength(0)
     expect((await client.info.getDatastackInfo()).local_server).toBe(`${LOCAL}/`)
     expect(await client.schema.getSchemas()).toEqual(['synapse'])
@@ -81,6 +82,17 @@ describe('FrameworkClient', () => {
     const client = new FrameworkClient({ ...base(f), serverAddress: GLOBAL, authToken: TOKEN })
     expect(await client.info.getDatastacks()).toEqual(['ds1'])
     expect(client.state.stateServiceEndpoint).toBe(`${GLOBAL}/nglstate/api/v1/post`)
+    let thrown: unknown
+    try {
+      void client.annotation
+    } catch (x) {
+      thrown = x
+    }
+    expect(isGlobalClientError(thrown)).toBe(true)
+    expect((thrown as Error).message).toBe(
+      "client.annotation needs a datastack, but no datastack was set on this client. Create the client with one: new FrameworkClient('my_datastack', { ... }) or new FrameworkClient({ datastack: 'my_datastack', ... })",
+    )
+    expect(f.calls.map((c) => c.url.pathname)).toEqual(['/info/api/v2/datastacks'])
     const e = await client.context.datastackInfo().catch((x: unknown) => x)
     expect(isGlobalClientError(e)).toBe(true)
     expect((e as Error).message).toMatch(/no datastack was set/)

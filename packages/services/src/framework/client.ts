@@ -8,10 +8,12 @@
  * const client = new FrameworkClient('minnie65_public')
  * const info = await client.info.getDatastackInfo()
  * const schemas = await client.schema.getSchemas()
+ * const tables = await client.annotation.getTables()
  * ```
  */
 import { AuthClient, DEFAULT_SERVER_ADDRESS, normalizeServerAddress } from '@daf/auth'
 import { platform } from '#platform'
+import { createAnnotationClient, type AnnotationClient } from '../annotation/client.js'
 import { createHttpClient, type HttpClient } from '../http/client.js'
 import { GlobalClientError, InvalidParameterError } from '../http/errors.js'
 import { consoleLogger, type Logger } from '../http/logger.js'
@@ -79,6 +81,7 @@ export class FrameworkClient {
   #info: InfoClient | undefined
   #schema: SchemaClient | undefined
   #state: StateClient | undefined
+  #annotation: AnnotationClient | undefined
 
   constructor(datastack?: string | null, options?: FrameworkClientOptions)
   constructor(options?: FrameworkClientOptions)
@@ -191,6 +194,15 @@ export class FrameworkClient {
   /** Neuroglancer states (`{G}/nglstate`). */
   get state(): StateClient {
     return (this.#state ??= createStateClient(this.#ctx, { nglUrl: this.#options.nglUrl }))
+  }
+
+  /**
+   * Annotation tables and rows on the datastack's local server (AnnotationEngine). A global-only
+   * client throws `GlobalClientError`.
+   */
+  get annotation(): AnnotationClient {
+    if (this.#datastack === undefined) throw new GlobalClientError('client.annotation')
+    return (this.#annotation ??= createAnnotationClient(this.#ctx))
   }
 
   toJSON(): FrameworkClientDescription {
