@@ -240,7 +240,12 @@ export function decodeCompressedSegmentation(
   const bytes = bytesOf(encoded, 'encoded')
   const nWords = encodedWords(bytes, 'decode')
   const size = dataType === 'uint64' ? 8 : 4
-  const result = size === 8 ? new BigUint64Array(g.total) : new Uint32Array(g.total)
+  let result: Uint32Array | BigUint64Array
+  try {
+    result = size === 8 ? new BigUint64Array(g.total) : new Uint32Array(g.total)
+  } catch (error) {
+    throw new CodecError('out-of-memory', `compressed_segmentation decode: cannot allocate ${g.total} ${dataType} elements for the output`, { expected: g.total * size, cause: error })
+  }
   if (g.grid === 0) {
     checkChannelOffsets(bytes, nWords, g)
     return result

@@ -328,6 +328,12 @@ export function codecSuite(env: SuiteEnvironment): void {
       expectCodecError(() => decodeCompressedSegmentation(bytesOfWords([1, 2, 2, 4]), [2, 2, 1], [2, 2, 1], 'int32' as 'uint32'), 'invalid-argument')
       expectCodecError(() => compressedSegmentationValueAt(bytesOfWords([1, 2, 2, 4]), [2, 2, 1], [2, 2, 1], 'uint32', [2, 0, 0]), 'invalid-argument')
       expectCodecError(() => compressedSegmentationValueAt(bytesOfWords([1, 2, 2, 4]), [2, 2, 1], [2, 2, 1], 'uint32', [0, 0, 0], 1), 'invalid-argument')
+      // Absurd shapes fail cleanly before anything is allocated or read.
+      expectCodecError(() => decodeCompressedSegmentation(bytesOfWords([1, 2, 2, 4]), [2 ** 32 - 1, 2 ** 32 - 1, 2 ** 20], [1, 1, 1], 'uint32'), 'invalid-argument')
+      expectCodecError(() => decodeCompressedSegmentation(bytesOfWords([1, 2, 2, 4]), [2 ** 20, 2 ** 20, 2 ** 4], [8, 8, 8], 'uint64'), 'out-of-memory')
+      // A 0-bit block needs no index words, however large the block.
+      expect(decodeCompressedSegmentation(bytesOfWords([1, 2, 2, 4]), [300, 300, 1], [65535, 65537, 1], 'uint32')).toEqual(new Uint32Array(90000).fill(4))
+      expectCodecError(() => decodeCompressedSegmentation(bytesOfWords([1, 0x01000002, 2, 4]), [300, 300, 1], [65535, 65537, 1], 'uint32'), 'values-out-of-range')
     })
 
     // Blocks of [1, 2^20, 1] with 2 in-volume voxels and 2 labels: 1-bit indices padded to the full
