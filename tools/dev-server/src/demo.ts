@@ -5,14 +5,15 @@
 import { pathToFileURL } from 'node:url'
 import { createDemoEnv } from './demo/env.js'
 import { runSections, type DemoOutput, type DemoReport } from './demo/runner.js'
-import { foundationSections, type FoundationState } from './demo/sections-foundation.js'
+import { foundationSections } from './demo/sections-foundation.js'
+import { servicesSections, type ServicesState } from './demo/sections-services.js'
 
 export async function runDemo(out: DemoOutput = { line: (t) => console.log(t) }): Promise<DemoReport> {
   const env = await createDemoEnv()
   try {
     out.line(`DAF SDK demo — local deployment at ${env.server.url}`)
-    const state: FoundationState = {}
-    return await runSections([...foundationSections(env, state)], out)
+    const state: ServicesState = {}
+    return await runSections([...foundationSections(env, state), ...servicesSections(env, state)], out)
   } finally {
     await env.close()
   }
