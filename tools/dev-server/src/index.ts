@@ -18,6 +18,7 @@ export {
   createDevServerState,
   createRequestHandler,
   type DevServer,
+  type DefaultServicesOptions,
   type DevServerOptions,
   type HandlerOptions,
   type StateOptions,
@@ -92,3 +93,12 @@ export { infoService } from './services/info.js'
 export { SCHEMA_API_VERSIONS, schemaService } from './services/schema.js'
 export { STATE_BODY_LIMIT, stateService } from './services/state.js'
 export { JSON_SCHEMA_DRAFT_07, SCHEMAS, SCHEMA_NAMES, type JsonSchemaDocument, type JsonSchemaObject } from './data/schemas.js'
+export { ANNOTATION_INSERT_LIMIT, TABLE_NAME_PATTERN, annotationService, type AnnotationServiceOptions } from './services/annotation.js'
+export {
+  ANNOTATION_STORE_FILE,
+  AnnotationStore,
+  type AnnotationStoreOptions,
+  type StoredRow,
+  type StoredTable,
+  type TableMetadataRecord,
+} from './services/annotation-store.js'

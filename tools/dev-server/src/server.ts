@@ -16,6 +16,7 @@ import { createLogEntry, REDACTED, type DevRequestLogEntry } from './request-log
 import { Router, type DevService } from './router.js'
 import type { Seed } from './rng.js'
 import { adminService } from './services/admin.js'
+import { annotationService } from './services/annotation.js'
 import { authService } from './services/auth.js'
 import { infoService } from './services/info.js'
 import { schemaService } from './services/schema.js'
@@ -42,6 +43,13 @@ export interface DevServerOptions {
   gzipThreshold?: number
   /** Request-log entries kept (oldest dropped first). Default 10 000. */
   maxRequestLog?: number
+  /**
+   * Persist what clients write (annotation tables: `<dataDir>/annotation.json`) so a restart with
+   * the same directory keeps it. Default: memory only.
+   */
+  dataDir?: string
+  /** First id of every new annotation table (default 1; e.g. `2n ** 53n + 1n` to test lossless ids). */
+  annotationFirstId?: bigint | number
 }
 
 export interface DevServer {
@@ -64,8 +72,23 @@ export interface DevServer {
 }
 
 /** The built-in services, in matching order. */
-export function defaultServices(): DevService[] {
-  return [infoService(), schemaService(), stateService(), authService(), adminService()]
+export function defaultServices(options: DefaultServicesOptions = {}): DevService[] {
+  return [
+    infoService(),
+    schemaService(),
+    stateService(),
+    annotationService({ dataDir: options.dataDir, firstId: options.annotationFirstId }),
+    authService(),
+    adminService(),
+  ]
+}
+
+/** Options of the built-in services that keep data. */
+export interface DefaultServicesOptions {
+  /** See `DevServerOptions.dataDir`. */
+  dataDir?: string | undefined
+  /** See `DevServerOptions.annotationFirstId`. */
+  annotationFirstId?: bigint | number | undefined
 }
 
 export interface StateOptions {
@@ -73,6 +96,9 @@ export interface StateOptions {
   tokens?: ReadonlyArray<string | DevTokenSpec>
   faults?: FaultSpec[]
   services?: DevService[]
+  /** Passed to `defaultServices`. */
+  dataDir?: string | undefined
+  annotationFirstId?: bigint | number | undefined
 }
 
 export function createDevServerState(options: StateOptions): DevServerState {
@@ -82,7 +108,10 @@ export function createDevServerState(options: StateOptions): DevServerState {
     tokens,
     faults: new FaultInjector(options.faults),
     requests: [],
-    router: new Router([...defaultServices(), ...(options.services ?? [])]),
+    router: new Router([
+      ...defaultServices({ dataDir: options.dataDir, annotationFirstId: options.annotationFirstId }),
+      ...(options.services ?? []),
+    ]),
     globalUrl: options.dataset.globalUrl,
   }
 }
@@ -249,7 +278,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const url = (options.publicUrl ?? formatOrigin(host, port)).replace(/\/+$/, '')
 
   const dataset = createDataset({ seed: options.seed ?? 1, globalUrl: url })
-  const state = createDevServerState({ dataset, tokens: options.tokens, faults: options.faults, services: options.services })
+  const state = createDevServerState({
+    dataset,
+    tokens: options.tokens,
+    faults: options.faults,
+    services: options.services,
+    dataDir: options.dataDir,
+    annotationFirstId: options.annotationFirstId,
+  })
   const log = options.log === true ? (line: string) => console.log(line) : options.log || undefined
   handler = createRequestHandler(state, {
     origin: url,
