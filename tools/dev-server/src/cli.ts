@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 /**
- * `pnpm dev-server [--port N] [--host H] [--seed S] [--public-url URL] [--quiet]`: runs the local
+ * `pnpm dev-server [--port N] [--host H] [--seed S] [--public-url URL] [--data-dir DIR] [--quiet]`: runs the local
  * deployment until SIGINT/SIGTERM, printing its url and the dev token.
  */
 import { parseArgs } from 'node:util'
@@ -13,6 +13,7 @@ const USAGE = `Usage: pnpm dev-server [options]
   --host <h>         interface to listen on (default 127.0.0.1)
   --seed <s>         dataset seed (default 1)
   --public-url <u>   URL to advertise instead of http://host:port
+  --data-dir <d>     keep annotation tables in <d>/annotation.json across restarts
   --quiet            do not log requests
   -h, --help         this text
 `
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       seed: { type: 'string' },
       'public-url': { type: 'string' },
+      'data-dir': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     host: values.host,
     seed,
     publicUrl: values['public-url'],
+    dataDir: values['data-dir'],
     log: !values.quiet,
   })
   console.log(`dev server listening on ${server.url}`)
