@@ -36,3 +36,81 @@ export {
   type TransportEncoding,
   type TransportWriteEncoding,
 } from './compression/index.js'
+
+// --- CloudVolume (info, cutouts, writes, encodings, provenance, graphene) ---
+export {
+  CloudVolume,
+  type CallOptions,
+  type CloudVolumeOptions,
+  type Cutout,
+  type ProgressCallback,
+  type ProgressEvent,
+  type ReadOptions,
+  type WriteData,
+} from './cloudvolume.js'
+export { GrapheneVolume } from './graphene.js'
+export {
+  AlignmentError,
+  AuthenticationError,
+  CyclicRedirect,
+  DecodeError,
+  EmptyFileException,
+  EmptyRequestException,
+  EmptyVolumeError,
+  EmptyVolumeException,
+  InfoUnavailableError,
+  InvalidArgumentError,
+  OutOfBoundsError,
+  ReadOnlyException,
+  ScaleUnavailableError,
+  SpecViolation,
+  TooManyRedirects,
+  UnsupportedEncodingError,
+  UnsupportedGrapheneAPIVersionError,
+  UnsupportedProtocolError,
+  VolumeError,
+  isAlignmentError,
+  isDecodeError,
+  isEmptyRequestException,
+  isEmptyVolumeException,
+  isInfoUnavailableError,
+  isInvalidArgumentError,
+  isOutOfBoundsError,
+  isReadOnlyException,
+  isScaleUnavailableError,
+  isSpecViolation,
+  isUnsupportedEncodingError,
+  isVolumeError,
+  type BoxTuple,
+  type VolumeErrorKind,
+} from './errors.js'
+export {
+  addScale,
+  createNewInfo,
+  formatInfo,
+  resolveMip,
+  scaleKeyOf,
+  scaleOf,
+  validateInfo,
+  validateSharding,
+  type AddScaleOptions,
+  type MipSelector,
+  type NewInfoOptions,
+  type Scale,
+  type ScaleInfo,
+  type ShardingSpec,
+  type VolumeInfo,
+} from './info.js'
+export { ChunkGrid, chunkName, parseChunkName, type Box, type BoxLike, type Vec3 } from './box.js'
+export { DATA_TYPES, type DataType, type DataTypeArrays, type Scalar, type VolumeArray } from './dtypes.js'
+export {
+  SUPPORTED_ENCODINGS,
+  checkFormat,
+  contentTypeOf,
+  decodeChunkBytes,
+  defaultCompression,
+  encodeChunk,
+  type ChunkFormat,
+} from './encodings.js'
+export { formatJson } from './json-format.js'
+export { defaultProvenance, formatProvenance, normalizeProvenance, parseProvenance, type Provenance } from './provenance.js'
