@@ -7,13 +7,17 @@ import { createDemoEnv } from './demo/env.js'
 import { runSections, type DemoOutput, type DemoReport } from './demo/runner.js'
 import { foundationSections } from './demo/sections-foundation.js'
 import { servicesSections, type ServicesState } from './demo/sections-services.js'
+import { annotationSections, type AnnotationState } from './demo/sections-annotation.js'
 
 export async function runDemo(out: DemoOutput = { line: (t) => console.log(t) }): Promise<DemoReport> {
   const env = await createDemoEnv()
   try {
     out.line(`DAF SDK demo — local deployment at ${env.server.url}`)
-    const state: ServicesState = {}
-    return await runSections([...foundationSections(env, state), ...servicesSections(env, state)], out)
+    const state: ServicesState & AnnotationState = {}
+    return await runSections(
+      [...foundationSections(env, state), ...servicesSections(env, state), ...annotationSections(env, state)],
+      out,
+    )
   } finally {
     await env.close()
   }
