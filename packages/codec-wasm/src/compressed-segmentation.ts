@@ -18,6 +18,15 @@ export interface EncodeOptions {
   allowWideValuesOffset?: boolean
 }
 
+export interface DecodeOptions<A extends Uint32Array | BigUint64Array = Uint32Array | BigUint64Array> {
+  /**
+   * Decode into this array (`Uint32Array` for uint32, `BigUint64Array` for uint64, exactly
+   * x*y*z*channels elements) instead of a new one, e.g. to reuse buffers across chunks. On error
+   * its contents are unspecified.
+   */
+  out?: A
+}
+
 export interface RemapOptions {
   /** Keep labels that are not in the mapping (default: fail with a `missing-label` CodecError). */
   preserveMissing?: boolean
@@ -225,14 +234,15 @@ export function encodeCompressedSegmentation(
  * Decodes a compressed_segmentation buffer into a Fortran-order array of `x*y*z*channels`
  * elements. The input is validated completely: a corrupt buffer throws a CodecError.
  */
-export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint32'): Uint32Array
-export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint64'): BigUint64Array
-export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: SegmentationDataType): Uint32Array | BigUint64Array
+export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint32', options?: DecodeOptions<Uint32Array>): Uint32Array
+export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint64', options?: DecodeOptions<BigUint64Array>): BigUint64Array
+export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: SegmentationDataType, options?: DecodeOptions): Uint32Array | BigUint64Array
 export function decodeCompressedSegmentation(
   encoded: Uint8Array,
   shape: VolumeShape,
   blockSize: BlockSize,
   dataType: SegmentationDataType,
+  options: DecodeOptions = {},
 ): Uint32Array | BigUint64Array {
   const ex = getCodec()
   const g = geometry(shape, blockSize)
@@ -241,10 +251,22 @@ export function decodeCompressedSegmentation(
   const nWords = encodedWords(bytes, 'decode')
   const size = dataType === 'uint64' ? 8 : 4
   let result: Uint32Array | BigUint64Array
-  try {
-    result = size === 8 ? new BigUint64Array(g.total) : new Uint32Array(g.total)
-  } catch (error) {
-    throw new CodecError('out-of-memory', `compressed_segmentation decode: cannot allocate ${g.total} ${dataType} elements for the output`, { expected: g.total * size, cause: error })
+  if (options.out !== undefined) {
+    const tag = typedArrayTag(options.out)
+    const want = size === 8 ? 'BigUint64Array' : 'Uint32Array'
+    if (tag !== want) {
+      throw new CodecError('invalid-argument', `compressed_segmentation decode: out must be a ${want} for ${dataType}, got ${tag}`, { expected: want, found: tag })
+    }
+    if (options.out.length !== g.total) {
+      throw new CodecError('invalid-length', `compressed_segmentation decode: out has ${options.out.length} elements, shape ${shape.join('x')} needs ${g.total}`, { expected: g.total, found: options.out.length })
+    }
+    result = options.out
+  } else {
+    try {
+      result = size === 8 ? new BigUint64Array(g.total) : new Uint32Array(g.total)
+    } catch (error) {
+      throw new CodecError('out-of-memory', `compressed_segmentation decode: cannot allocate ${g.total} ${dataType} elements for the output`, { expected: g.total * size, cause: error })
+    }
   }
   if (g.grid === 0) {
     checkChannelOffsets(bytes, nWords, g)
@@ -255,7 +277,7 @@ export function decodeCompressedSegmentation(
   const inPtr = writeInput(ex, bytes, inBytes + slabBytes, 'decode')
   const outPtr = inPtr + inBytes
   const decodeRegion = size === 8 ? ex.decodeRegionU64 : ex.decodeRegionU32
-  const dst = new Uint8Array(result.buffer)
+  const dst = new Uint8Array(result.buffer, result.byteOffset, result.byteLength)
   const plane = g.sx * g.sy
   forEachRegion(g, size, (c, k0, k1, j0, j1) => {
     const status = decodeRegion(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, c, k0, k1, j0, j1, outPtr)

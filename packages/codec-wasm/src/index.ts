@@ -3,6 +3,7 @@
 export { type InitOptions, init, isInitialized, wasmMemoryBytes } from './wasm.js'
 export {
   type BlockSize,
+  type DecodeOptions,
   type EncodeOptions,
   type RemapOptions,
   type SegmentationDataType,

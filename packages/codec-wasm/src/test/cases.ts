@@ -273,6 +273,23 @@ export function codecSuite(env: SuiteEnvironment): void {
     })
   })
 
+  describe('decode into a caller-provided array', () => {
+    it('fills `out` (also a subarray view) and checks its type and length', () => {
+      const data = randomVolume(prng(5), 10 * 9 * 8 * 2, 7, 'uint64') as BigUint64Array
+      const shape: VolumeShape = [10, 9, 8, 2]
+      const encoded = encodeCompressedSegmentation(data, shape, [4, 4, 4])
+      const backing = new BigUint64Array(data.length + 3)
+      const out = backing.subarray(2, 2 + data.length)
+      expect(decodeCompressedSegmentation(encoded, shape, [4, 4, 4], 'uint64', { out })).toBe(out)
+      expect(out).toEqual(data)
+      expect(backing[0]).toBe(0n)
+      expect(backing[data.length + 2]).toBe(0n)
+      expectCodecError(() => decodeCompressedSegmentation(encoded, shape, [4, 4, 4], 'uint64', { out: new BigUint64Array(5) }), 'invalid-length')
+      expectCodecError(() => decodeCompressedSegmentation(encoded, shape, [4, 4, 4], 'uint32', { out: new Uint32Array(data.length * 2) }), 'invalid-length')
+      expectCodecError(() => decodeCompressedSegmentation(encoded, shape, [4, 4, 4], 'uint64', { out: new Float64Array(data.length) as never }), 'invalid-argument')
+    })
+  })
+
   describe('remap', () => {
     const shape: VolumeShape = [6, 5, 4, 2]
     const block: BlockSize = [4, 2, 3]
