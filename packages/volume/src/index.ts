@@ -114,3 +114,31 @@ export {
 } from './encodings.js'
 export { formatJson } from './json-format.js'
 export { defaultProvenance, formatProvenance, normalizeProvenance, parseProvenance, type Provenance } from './provenance.js'
+// --- sharded format (volumes.md §4) ---
+export {
+  compressedMortonCode,
+  decodeCompressedMortonCode,
+  mortonBits,
+  murmurHash3X86_128,
+  murmurHash64,
+  hashChunkId,
+  parseShardingSpec,
+  shardFileName,
+  shardLocation,
+  decodeMinishardIndex,
+  decodeShardIndexEntry,
+  encodeMinishardIndex,
+  findInMinishard,
+  coalesceRanges,
+  ShardReader,
+  synthesizeShardFile,
+  synthesizeShardFiles,
+  type Bundle,
+  type ChunkLocation,
+  type MinishardIndex,
+  type ShardLocation,
+  type ShardingParams,
+  type ShardReaderOptions,
+  type ShardReaderStats,
+  type SynthesizeOptions,
+} from './sharding/index.js'
