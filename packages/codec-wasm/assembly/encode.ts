@@ -7,13 +7,16 @@ import {
   align16, bitsFor, ceilDiv, fail, heapStart, reserve, sortUnique,
 } from './common';
 
-/** Blocks with at most this many distinct values take the single-pass path. */
+// Per block: a uniform block (one row compare per row) becomes a 0-bit block. Otherwise the
+// "small" path records, per row, either the one first-seen index of a uniform row or every voxel's
+// first-seen index (bytes), sorts the <= SMALL_MAX values, and packs through the rank permutation;
+// blocks with more values collect, sort and binary-search them ("big" path).
+
+/** Blocks with at most this many distinct values take the small path. */
 const SMALL_MAX: i32 = 32;
 const LIMIT_24: u64 = 1 << 24;
 /** flags bit 0: allow encodedValuesOffset (plus the channel offset) up to 2^32 instead of 2^24. */
 export const FLAG_WIDE_VALUES_OFFSET: u32 = 1;
-
-
 
 /** True if every in-volume voxel of the block equals the first one. Branch-free within a row
  *  (rows are short; an early exit per voxel mispredicts at every row end). */
@@ -40,8 +43,9 @@ const smallOrder = memory.data(SMALL_MAX * 4, 16); // sort scratch
 
 /** Distinct values of a block into `vals` (first-seen order), plus per row (scan order) either the
  *  first-seen index shared by the whole row (`tags`) or MIXED, in which case every voxel's
- *  first-seen index is in `prov` at row * ax. Returns the number of distinct values, or -1 if there
- *  are more than SMALL_MAX. */
+ *  first-seen index is in `prov` at row * ax. Indices are found through `slots` (below), so there
+ *  is no search per label change. Returns the number of distinct values, or -1 if there are more
+ *  than SMALL_MAX. */
 function gatherSmall<T>(p0: usize, ax: u32, ay: u32, az: u32, rowStride: usize, sliceStride: usize,
   vals: usize, tags: usize, prov: usize): i32 {
   const S = sizeof<T>();

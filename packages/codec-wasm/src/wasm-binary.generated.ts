@@ -2,7 +2,7 @@
 // The same binary is src/codec.wasm, exported as `@daf/codec-wasm/codec.wasm`.
 
 /** SHA-256 of the AssemblyScript sources, compiler version and asc command this binary was built from. */
-export const WASM_SOURCE_HASH = '59d1a641a186c3dff30528bfe9987858b9ae24f432f563ae5e3020d703d6965b'
+export const WASM_SOURCE_HASH = '17f236cde86817d319c8aa49451a3548dcd6ebf31e5fb8ad2bff622ff37b4fd7'
 
 /** SHA-256 of the binary. */
 export const WASM_SHA256 = 'f6e51bdbdcd9a838c641ba55b3f25897c8a067746a938551a34d2586ea4e5266'
