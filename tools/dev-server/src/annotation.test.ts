@@ -200,7 +200,12 @@ describe('annotation client against the local deployment', () => {
 
     const e4 = await client.getTableMetadata('no_such_table').catch((x: unknown) => x)
     expect(isHttpError(e4) && e4.status).toBe(404)
-    const e5 = await client.postAnnotation(table, Array.from({ length: 10_001 }, () => ({ tag: 'x', pt_position: [1, 1, 1] }))).catch((x: unknown) => x)
+    const many = Array.from({ length: 10_001 }, () => ({ tag: 'x', pt: { position: [1, 1, 1] } }))
+    // The client refuses this before sending (use uploadStagedAnnotations); the engine would answer 413.
+    await expect(client.postAnnotation(table, many)).rejects.toThrow(/limit of 10000/)
+    const e5 = await fw.http
+      .request(`POST ${A}/${table}/annotations`, { baseUrl: server.url, json: { annotations: many } })
+      .catch((x: unknown) => x)
     expect(isHttpError(e5) && e5.status).toBe(413)
     const e6 = await client.updateAnnotation(table, { id: 999, tag: 'x', pt_position: [1, 1, 1] }).catch((x: unknown) => x)
     expect(isHttpError(e6) && e6.status).toBe(404)

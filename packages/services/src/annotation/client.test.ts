@@ -170,6 +170,21 @@ describe('getTableMetadata', () => {
     expect(logger.warnings.some((w) => w.includes('Table Owner Notice: cite us'))).toBe(true)
   })
 
+  it('reads Flask HTTP dates too, and keeps an unreadable timestamp as sent', async () => {
+    const { client } = setup()
+    server.use(
+      http.get(`${A}/table/:t`, () =>
+        HttpResponse.json(
+          { table_name: 't', schema_type: 's', created: 'Tue, 02 Jan 2024 03:04:05 GMT', deleted: 'sometime', voxel_resolution_x: 1, voxel_resolution_y: 1, voxel_resolution_z: 1 },
+          { status: 201 },
+        ),
+      ),
+    )
+    const md = await client.getTableMetadata('t')
+    expect(md.created).toEqual(new Date('2024-01-02T03:04:05Z'))
+    expect(md.deleted).toBe('sometime')
+  })
+
   it('rejects table names that would change the path, before any request', async () => {
     const { client, seen } = setup()
     await expectRejectedBeforeRequest(client.getTableMetadata('a/b'), 'table', seen)
@@ -425,7 +440,7 @@ describe('postAnnotation', () => {
     expect(ids).toBeInstanceOf(BigUint64Array)
     expect([...ids]).toEqual([BIG])
     expectJsonWrite(seen[0], 'POST', `${A}/table/tags/annotations`)
-    expect(seen[0]?.body).toBe(`{"annotations":[{"pt":{"position":[1,2,3],"root_id":${BIG}},"tag":"x"}]}`)
+    expect(seen[0]?.body).toBe(`{"annotations":[{"tag":"x","pt":{"position":[1,2,3],"root_id":${BIG}}}]}`)
   })
 
   it('sends a list of nested rows as given, ids in row order', async () => {
@@ -483,6 +498,9 @@ describe('postAnnotation', () => {
     await expectRejectedBeforeRequest(client.postAnnotation('tags', [{ pt: { position: [1, 2, 3] }, pt_position: [1, 2, 3] }]), 'rows[0].pt', seen)
     await expectRejectedBeforeRequest(client.postAnnotation('tags', [{ tag: 'a' }, { id: -2, tag: 'b' }]), 'rows[1].id', seen)
     await expectRejectedBeforeRequest(client.postAnnotation('bad/table', [{ tag: 'a' }]), 'table', seen)
+    const many = Array.from({ length: 10_001 }, () => ({ tag: 'a', pt_position: [1, 2, 3] }))
+    await expectRejectedBeforeRequest(client.postAnnotation('tags', many), 'rows', seen)
+    await expect(client.postAnnotation('tags', many)).rejects.toThrow(/uploadStagedAnnotations/)
   })
 })
 
@@ -506,8 +524,9 @@ describe('updateAnnotation', () => {
       ]),
     )
     expectJsonWrite(seen[0], 'PUT', `${A}/table/tags/annotations`)
+    // Key order kept; the nested point takes the place of its first flat column.
     expect(seen[0]?.body).toBe(
-      `{"annotations":[{"pt":{"position":[1,2,3]},"id":${BIG},"tag":"new"},{"id":7,"tag":"n2","pt":{"position":[4,5,6]}}]}`,
+      `{"annotations":[{"id":${BIG},"tag":"new","pt":{"position":[1,2,3]}},{"id":7,"tag":"n2","pt":{"position":[4,5,6]}}]}`,
     )
   })
 

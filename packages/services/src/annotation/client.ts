@@ -64,7 +64,10 @@ export interface AnnotationClient {
   updateMetadata(table: string, fields: UpdateMetadataOptions): Promise<TableMetadata>
   /** Annotations by id (`annotation_ids=1,2,3`). */
   getAnnotation(table: string, ids: Uint64Like | Iterable<Uint64Like>, options?: CallOptions): Promise<AnnotationRecord[]>
-  /** Inserts rows (one row or a list; nested or flat form); resolves to the new ids in row order. */
+  /**
+   * Inserts rows (one row or a list of at most 10,000; nested or flat form); resolves to the new
+   * ids in row order. More rows: `uploadStagedAnnotations`.
+   */
   postAnnotation(table: string, rows: AnnotationRow | readonly AnnotationRow[], options?: WriteOptions): Promise<BigUint64Array>
   /**
    * Replaces annotations: each row names the `id` it replaces and gets a new id (the old row is

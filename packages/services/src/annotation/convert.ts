@@ -73,6 +73,7 @@ export function toDate(value: TimestampInput, parameter = 'timestamp'): Date {
   return date
 }
 
+const HTTP_DATE = /^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} (?:GMT|UTC|[+-]\d{4})$/
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 
 /**
@@ -81,7 +82,12 @@ const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(
  */
 export function parseUtc(text: string): Date | undefined {
   const m = ISO.exec(text.trim())
-  if (!m) return undefined
+  if (!m) {
+    // Flask's JSON encoder writes datetimes as HTTP dates: `Tue, 02 Jan 2024 03:04:05 GMT`.
+    if (!HTTP_DATE.test(text.trim())) return undefined
+    const d = new Date(text.trim())
+    return Number.isNaN(d.getTime()) ? undefined : d
+  }
   const [, day, time = '00:00:00', zone = 'Z'] = m
   const [hms = '', frac = ''] = time.split('.')
   const ms = frac ? `.${frac.slice(0, 3).padEnd(3, '0')}` : ''
@@ -91,7 +97,7 @@ export function parseUtc(text: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d
 }
 
-/** A server's timestamp field: `null`/`"None"`/empty → `null`, else a `Date` (or the text kept if unreadable). */
+/** A server's timestamp field: `null`/`"None"`/empty → `null`, else a `Date` (the text as sent if unreadable). */
 function serverDate(value: unknown): Date | null | unknown {
   if (value === null || value === undefined || value === '' || value === 'None') return null
   if (typeof value === 'string') return parseUtc(value) ?? value

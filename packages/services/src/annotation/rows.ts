@@ -6,6 +6,7 @@
 import { InvalidParameterError } from '../http/errors.js'
 import { toUint64, type Uint64Like } from '../http/uint64.js'
 import { show } from './convert.js'
+import { ANNOTATION_INSERT_LIMIT } from './endpoints.js'
 import type { AnnotationRow } from './types.js'
 
 const POINT_PARTS = ['position', 'root_id', 'supervoxel_id'] as const
@@ -40,9 +41,9 @@ function plain(v: unknown): unknown {
 export function nestRow(row: AnnotationRow, index: number, pointFields?: ReadonlySet<string>): WireRow {
   const where = `rows[${index}]`
   if (!isPlainObject(row)) throw new InvalidParameterError(where, `${where} must be an object, got ${show(row)}`)
-  const out: WireRow = {}
-  const consumed = new Set<string>()
   const points = pointFields ?? flatPointNames(row)
+  // Flat key → the point it belongs to; the point goes where its first flat key was.
+  const owner = new Map<string, string>()
   for (const name of points) {
     const flatKeys = POINT_PARTS.map((part) => `${name}_${part}`).filter((k) => k in row && row[k] !== undefined)
     if (flatKeys.length === 0) continue
@@ -52,19 +53,18 @@ export function nestRow(row: AnnotationRow, index: number, pointFields?: Readonl
         `${where} gives point "${name}" both nested ("${name}") and flat (${flatKeys.map((k) => `"${k}"`).join(', ')}); use one form`,
       )
     }
-    const point: Record<string, unknown> = {}
-    for (const part of POINT_PARTS) {
-      const key = `${name}_${part}`
-      if (key in row && row[key] !== undefined) {
-        point[part] = plain(row[key])
-        consumed.add(key)
-      }
-    }
-    out[name] = point
+    for (const k of flatKeys) owner.set(k, name)
   }
+  const out: WireRow = {}
   for (const [k, v] of Object.entries(row)) {
-    if (consumed.has(k) || v === undefined) continue
-    out[k] = plain(v)
+    if (v === undefined) continue
+    const name = owner.get(k)
+    if (name === undefined) {
+      out[k] = plain(v)
+      continue
+    }
+    const point = (out[name] ??= {}) as Record<string, unknown>
+    point[k.slice(name.length + 1)] = plain(v)
   }
   return out
 }
@@ -85,6 +85,12 @@ export function prepareRows(
 ): WireRow[] {
   const list: readonly AnnotationRow[] = Array.isArray(rows) ? rows : [rows as AnnotationRow]
   if (list.length === 0) throw new InvalidParameterError('rows', 'rows must not be empty')
+  if (list.length > ANNOTATION_INSERT_LIMIT) {
+    throw new InvalidParameterError(
+      'rows',
+      `${list.length} rows exceed the engine's limit of ${ANNOTATION_INSERT_LIMIT} per request; use uploadStagedAnnotations, which sends them in batches`,
+    )
+  }
   return list.map((row, i) => {
     const out = nestRow(row, i, options.pointFields)
     if (options.update || out.id !== undefined) {

@@ -27,10 +27,13 @@ export interface TableMetadata {
   table_name: string
   schema_type: string
   description: string
-  /** UTC; `null` when the server sent none. Millisecond precision. */
-  created: Date | null
+  /**
+   * UTC, millisecond precision; `null` when the server sent none. (A `string` only if the server
+   * used a format the client cannot read: ISO-8601 in any variant and HTTP dates are read.)
+   */
+  created: Date | string | null
   /** When the table was marked for deletion, else `null`. */
-  deleted: Date | null
+  deleted: Date | string | null
   valid?: boolean
   /** The owner's user id (the server stores it as a string). */
   user_id: string
@@ -53,8 +56,9 @@ export interface TableMetadata {
  */
 export interface AnnotationRecord {
   id: bigint
-  created?: Date | null
-  deleted?: Date | null
+  /** UTC, millisecond precision (a `string` only if unreadable, see `TableMetadata.created`). */
+  created?: Date | string | null
+  deleted?: Date | string | null
   superceded_id?: bigint | null
   valid?: boolean
   /** Schema fields, as sent; integers beyond 2^53 arrive as `bigint`. */
