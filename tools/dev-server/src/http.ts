@@ -20,6 +20,8 @@ export interface Reply {
   headers?: Record<string, HeaderValue>
   /** Absent for 204/302. Strings are sent as UTF-8. */
   body?: string | Uint8Array
+  /** False: never gzip this body on the fly (static objects served as stored, byte ranges). Default true. */
+  compressible?: boolean
 }
 
 /** Thrown by handlers and helpers to answer with `reply` instead of continuing. */
@@ -180,7 +182,7 @@ export async function sendReply(
     reply.body === undefined ? undefined : typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : Buffer.from(reply.body)
 
   const alreadyEncoded = Object.keys(headers).some((k) => k.toLowerCase() === 'content-encoding')
-  if (body && body.length > threshold && !alreadyEncoded && reply.status !== 204 && reply.status !== 304) {
+  if (body && body.length > threshold && !alreadyEncoded && reply.compressible !== false && reply.status !== 204 && reply.status !== 304) {
     headers.Vary = 'Accept-Encoding'
     if (acceptsGzip(req.headers['accept-encoding'])) {
       body = await gzip(body)
