@@ -31,6 +31,8 @@ const BOUND_TAG = {
     },
     BoundTagAnnotation: {
       type: 'object',
+      // As marshmallow-jsonschema renders it: unknown keys (and so `id`) are not allowed.
+      additionalProperties: false,
       properties: {
         valid: { type: 'boolean' },
         tag: { type: 'string' },
@@ -151,18 +153,20 @@ describe('uploadStagedAnnotations', () => {
       { tag: 'ok', pt: { position: [1, 2, 3] }, pt_position: [1, 2, 3] },
       { tag: 'ok', pt_position: [1, 'x', 3], pt_root_id: -1 },
       { tag: 'ok' },
+      { tag: 'ok', pt_position: [1, 2, 3], colour: 'red' },
     ]
     const e = await client.uploadStagedAnnotations('tags', bad).catch((x: unknown) => x)
     expect(isAnnotationValidationError(e)).toBe(true)
     expect(isInvalidParameterError(e)).toBe(true)
     if (!isAnnotationValidationError(e)) return
-    expect(e.invalidRows).toEqual([1, 2, 3, 4, 5])
+    expect(e.invalidRows).toEqual([1, 2, 3, 4, 5, 6])
     const byRow = (r: number) => e.problems.filter((p) => p.row === r).map((p) => `${p.field}: ${p.problem}`)
     expect(byRow(1)).toEqual(['tag: must be string'])
     expect(byRow(2)).toEqual(expect.arrayContaining(['tag: is required but missing', 'pt.position: must NOT have fewer than 3 items']))
     expect(byRow(3)[0]).toMatch(/^pt: .*both nested/)
     expect(byRow(4)).toEqual(expect.arrayContaining(['pt.position[1]: must be number', 'pt.root_id: must be >= 0']))
     expect(byRow(5)).toEqual(['pt: is required but missing'])
+    expect(byRow(6)).toEqual(['colour: is not a field of this schema'])
     expect(e.message).toContain('row 1, tag: must be string')
     expect(batches).toHaveLength(0)
   })

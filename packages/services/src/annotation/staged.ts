@@ -98,7 +98,9 @@ export function stageRows(
         }
       }
     }
-    for (const p of schema.validate(wire)) problems.push({ row: i, ...p })
+    // `id` is checked above; a schema with `additionalProperties: false` does not list it.
+    const { id: _id, ...fields } = wire
+    for (const p of schema.validate(fields)) problems.push({ row: i, ...p })
     out.push(wire)
   })
   if (problems.length > 0) throw new AnnotationValidationError(problems, context)

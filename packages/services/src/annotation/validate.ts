@@ -95,6 +95,10 @@ function describe(e: ErrorObject): Omit<RowProblem, 'row'> {
     const missing = String((e.params as { missingProperty?: string }).missingProperty ?? '')
     return { field: [...path, missing].join('.'), problem: 'is required but missing' }
   }
+  if (e.keyword === 'additionalProperties') {
+    const extra = String((e.params as { additionalProperty?: string }).additionalProperty ?? '')
+    return { field: [...path, extra].join('.'), problem: 'is not a field of this schema' }
+  }
   const field = path.map((s) => (/^\d+$/.test(s) ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[')
   let problem = e.message ?? e.keyword
   if (e.keyword === 'enum') problem += `: ${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)}`
