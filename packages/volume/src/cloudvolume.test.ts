@@ -422,3 +422,64 @@ describe('info, redirects, provenance (§1.3, §6.7, §6.8)', () => {
     expect(isVolumeError(e)).toBe(true)
   })
 })
+
+describe('sharded scales (§4, §6.4.6)', () => {
+  const sharding = {
+    '@type': 'neuroglancer_uint64_sharded_v1' as const,
+    preshift_bits: 1,
+    hash: 'identity' as const,
+    minishard_bits: 1,
+    shard_bits: 2,
+    minishard_index_encoding: 'gzip' as const,
+    data_encoding: 'gzip' as const,
+  }
+  const value = (x: number, y: number, z: number): bigint => 1n + BigInt((x >> 3) + 10 * (y >> 3) + 100 * (z >> 2))
+
+  async function shardedLayer(options = {}) {
+    const storage = new MapStorage()
+    const info = createNewInfo({ numChannels: 1, layerType: 'segmentation', dataType: 'uint64', encoding: 'compressed_segmentation', resolution: [1, 1, 1], voxelOffset: [3, 0, -5], volumeSize: [60, 32, 16], chunkSize: [16, 16, 8] })
+    info.scales[0]!.sharding = sharding
+    const vol = await CloudVolume.open('map://t/sharded', { storage, info, ...options })
+    await vol.commitInfo()
+    return { vol, storage }
+  }
+
+  it('writes whole shards and reads any box back through the shard indexes', async () => {
+    const { vol, storage } = await shardedLayer()
+    expect(vol.isSharded()).toBe(true)
+    await vol.write(vol.bounds(), arrayOf('uint64', vol.bounds(), 1, value))
+    const shards = storage.chunkKeys('1_1_1/')
+    expect(shards.every((k) => /^1_1_1\/[0-3]\.shard$/.test(k))).toBe(true)
+    expect(storage.objects.get(shards[0]!)).toMatchObject({ compress: false, contentType: 'application/octet-stream' })
+    storage.log.length = 0
+    const box = [[5, 50], [3, 30], [-4, 10]]
+    const cut = await vol.read(box)
+    expect(firstDifference(cut.data, arrayOf('uint64', box, 1, value))).toBe(-1)
+    expect(storage.log.every((l) => l.startsWith('getRange'))).toBe(true)
+    const e = await vol.exists([[3, 19], [0, 16], [-5, 3]])
+    expect(Object.entries(e)).toEqual([['1_1_1/0.shard#0', true]])
+  })
+
+  it('refuses partial-shard and non-aligned writes before any I/O', async () => {
+    const { vol, storage } = await shardedLayer()
+    const n = storage.log.length
+    const partial = await rejection(vol.write([[3, 19], [0, 16], [-5, 3]], 1n))
+    expect(isAlignmentError(partial)).toBe(true)
+    expect(partial.message).toMatch(/covers 1 of the \d+ chunks of 1_1_1\/0\.shard/)
+    expect(isAlignmentError(await rejection(vol.write([[4, 19], [0, 16], [-5, 3]], 1n)))).toBe(true)
+    expect(storage.log.length).toBe(n)
+  })
+
+  it('missing chunks in shards follow fillMissing; deleteBlackUploads leaves them out; delete removes whole shards', async () => {
+    const { vol, storage } = await shardedLayer({ deleteBlackUploads: true })
+    const data = arrayOf('uint64', vol.bounds(), 1, (x, y, z) => (x < 19 && z < 3 ? 0n : value(x, y, z)))
+    await vol.write(vol.bounds(), data)
+    const e = (await rejection(vol.read([[3, 5], [0, 2], [-5, -3]]))) as EmptyVolumeException
+    expect(isEmptyVolumeException(e)).toBe(true)
+    expect(e.file).toMatch(/^1_1_1\/[0-3]\.shard#0$/)
+    const filled = await vol.read(vol.bounds(), { fillMissing: true })
+    expect(firstDifference(filled.data, data)).toBe(-1)
+    await vol.delete(vol.bounds())
+    expect(storage.chunkKeys('1_1_1/')).toEqual([])
+  })
+})

@@ -473,32 +473,42 @@ export class CloudVolume {
     const total = cells.length
     let done = 0
     let bytes = 0
-    const sharded = scale.sharding ? this.shardedScale(scale) : undefined
     const nc = this.numChannels
+    const handle = (cell: { grid: Vec3; box: Box }, file: string, stored: Uint8Array | undefined): void => {
+      if (stored === undefined || stored.byteLength === 0) {
+        if (!fillMissing) {
+          throw new EmptyVolumeException(
+            `chunk ${formatBox(cell.box)} of mip ${scale.mip} is missing (${this.storage.url}/${file}); pass fillMissing: true to read it as background`,
+            cell.box,
+            file,
+          )
+        }
+      } else {
+        bytes += stored.byteLength
+        const decoded = decodeChunkBytes(format, stored, boxShape(cell.box), file)
+        // `region` lies inside `target.box`, so this is the part of the chunk the target wants.
+        const part = intersect(cell.box, region)!
+        copyRegion(decoded, { box: cell.box, channels: nc }, out, { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
+      }
+      done++
+      this.#emit(options.onProgress, { operation: options.operation ?? 'read', mip: scale.mip, done, total, bytes })
+    }
+    if (scale.sharding) {
+      const sharded = this.shardedScale(scale)
+      options.signal?.throwIfAborted()
+      for await (const [cell, stored] of sharded.fetch(cells, { signal: options.signal })) {
+        handle(cell, sharded.describe(cell.grid), stored)
+      }
+      return
+    }
     await runPool(
       cells,
       this.concurrency,
       async (cell, _i, signal) => {
-        const file = sharded ? sharded.describe(cell.grid) : `${scale.directory}/${chunkName(cell.box)}`
-        const stored = sharded ? await sharded.get(cell.grid, { signal }) : await this.storage.get(file, { signal })
+        const file = `${scale.directory}/${chunkName(cell.box)}`
+        const stored = await this.storage.get(file, { signal })
         signal.throwIfAborted()
-        if (stored === undefined || stored.byteLength === 0) {
-          if (!fillMissing) {
-            throw new EmptyVolumeException(
-              `chunk ${formatBox(cell.box)} of mip ${scale.mip} is missing (${this.storage.url}/${file}); pass fillMissing: true to read it as background`,
-              cell.box,
-              file,
-            )
-          }
-        } else {
-          bytes += stored.byteLength
-          const decoded = decodeChunkBytes(format, stored, boxShape(cell.box), file)
-          // `region` lies inside `target.box`, so this is the part of the chunk the target wants.
-          const part = intersect(cell.box, region)!
-          copyRegion(decoded, { box: cell.box, channels: nc }, out, { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
-        }
-        done++
-        this.#emit(options.onProgress, { operation: options.operation ?? 'read', mip: scale.mip, done, total, bytes })
+        handle(cell, file, stored)
       },
       options.signal,
     )
@@ -607,6 +617,7 @@ export class CloudVolume {
         isBackground: (chunk) => this.deleteBlackUploads && allEqual(chunk, this.#background),
         dataType: this.dataType,
         numChannels: nc,
+        cacheControl: cacheControlOf(this.cdnCache),
         signal,
         concurrency: this.concurrency,
         onStored: (done, total, bytes) => this.#emit(options.onProgress, { operation: 'write', mip: scale.mip, done, total, bytes }),
@@ -773,7 +784,7 @@ export class CloudVolume {
       throw new AlignmentError(this.#alignmentMessage(scale, grid, box, 'delete'), { box, alignedBox: grid.expand(box) })
     }
     if (scale.sharding) {
-      await this.shardedScale(scale).deleteShards(box, { signal: options.signal })
+      await this.shardedScale(scale).deleteShards(box, { signal: options.signal, concurrency: this.concurrency })
       return
     }
     const keys = [...grid.cells(box)].map((c) => `${scale.directory}/${chunkName(c.box)}`)
