@@ -193,22 +193,25 @@ export class ShardReader {
     await mapLimit(jobs, this.#concurrency, async ({ key, bundle }) => {
       const bytes = await this.#read(key, bundle.offset, bundle.length, 'dataRequests', signal)
       if (bytes === undefined || bytes.byteLength === 0) return // the shard vanished: missing
-      for (const item of bundle.items) {
-        const start = item.offset - bundle.offset
-        if (start + item.length > bytes.byteLength) {
-          throw new SpecViolation(
-            `${key}: chunk ${item.id} at bytes ${item.offset}+${item.length} lies beyond the end of the file (${bundle.offset + bytes.byteLength} bytes)`,
-            'shard',
+      // Decodes of one bundle run together (zlib works on the thread pool).
+      await Promise.all(
+        bundle.items.map(async (item) => {
+          const start = item.offset - bundle.offset
+          if (start + item.length > bytes.byteLength) {
+            throw new SpecViolation(
+              `${key}: chunk ${item.id} at bytes ${item.offset}+${item.length} lies beyond the end of the file (${bundle.offset + bytes.byteLength} bytes)`,
+              'shard',
+            )
+          }
+          const stored = bytes.subarray(start, start + item.length)
+          out.set(
+            item.id,
+            this.params.dataEncoding === 'gzip'
+              ? await decompress(stored, 'gzip', { file: `${key}#${item.id}`, ...(signal && { signal }) })
+              : stored,
           )
-        }
-        const stored = bytes.subarray(start, start + item.length)
-        out.set(
-          item.id,
-          this.params.dataEncoding === 'gzip'
-            ? await decompress(stored, 'gzip', { file: `${key}#${item.id}`, ...(signal && { signal }) })
-            : stored,
-        )
-      }
+        }),
+      )
     })
     return out
   }
