@@ -50,7 +50,9 @@ export function annotationSections(env: DemoEnv, state: AnnotationState): DemoSe
         say(`metadata: schema ${md.schema_type}, owner ${md.user_id}, read ${md.read_permission}, write ${md.write_permission}, voxel resolution ${md.voxelResolution.join(' × ')}`)
         check(md.schema_type === 'bound_tag' && isDeepStrictEqual(md.voxelResolution, [4, 4, 40]), 'metadata has the schema and folded voxel resolution')
         check(md.read_permission === 'PUBLIC' && md.write_permission === 'PRIVATE', 'default permissions: read PUBLIC, write PRIVATE')
-        check(md.created instanceof Date && Math.abs(md.created.getTime() - Date.now()) < 60_000, `created ${md.created?.toISOString()} is a UTC Date`)
+        const createdAt = md.created instanceof Date ? md.created.toISOString() : String(md.created)
+        say(`created ${createdAt} (UTC)`)
+        check(md.created instanceof Date && Math.abs(md.created.getTime() - Date.now()) < 60_000, 'created is a recent UTC Date')
 
         let refused = ''
         try {
