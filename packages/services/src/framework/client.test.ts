@@ -42,6 +42,7 @@ describe('FrameworkClient', () => {
     expect(client.schema).toBe(client.schema)
     expect(client.state).toBe(client.state)
     expect(client.annotation).toBe(client.annotation)
+    expect(client.chunkedgraph).toBe(client.chunkedgraph)
     expect(f.calls).toHaveLength(0)
     expect((await client.info.getDatastackInfo()).local_server).toBe(`${LOCAL}/`)
     expect(await client.schema.getSchemas()).toEqual(['synapse'])
@@ -92,6 +93,7 @@ describe('FrameworkClient', () => {
     expect((thrown as Error).message).toBe(
       "client.annotation needs a datastack, but no datastack was set on this client. Create the client with one: new FrameworkClient('my_datastack', { ... }) or new FrameworkClient({ datastack: 'my_datastack', ... })",
     )
+    expect(() => client.chunkedgraph).toThrow(/^client\.chunkedgraph needs a datastack, but no datastack was set on this client/)
     expect(f.calls.map((c) => c.url.pathname)).toEqual(['/info/api/v2/datastacks'])
     const e = await client.context.datastackInfo().catch((x: unknown) => x)
     expect(isGlobalClientError(e)).toBe(true)
@@ -121,6 +123,18 @@ describe('FrameworkClient', () => {
     expect(pinned.info.apiVersion).toBe(1)
     expect(pinned.state.apiVersion).toBe(0)
     expect(f.callsTo('GET /schema/versions')).toHaveLength(0)
+  })
+
+  it('hands the timestamp option to client.chunkedgraph, which reaches the local server with the token', async () => {
+    const f = deployment()
+    f.on(`GET ${LOCAL}/segmentation/api/versions`, jsonResponse([0, 1]))
+    f.on(`GET ${LOCAL}/segmentation/api/version`, jsonResponse('2.18.0'))
+    f.on(`GET ${LOCAL}/segmentation/api/v1/table/t1/node/5/root`, jsonResponse({ root_id: 864691135000000001n.toString() }))
+    const client = new FrameworkClient('ds1', { ...base(f), serverAddress: GLOBAL, authToken: TOKEN, timestamp: new Date(1_700_000_000_250) })
+    expect(await client.chunkedgraph.getRootId(5)).toBe(864691135000000001n)
+    const [call] = f.callsTo('GET /segmentation/api/v1/table/t1/node/5/root')
+    expect(call?.url.searchParams.get('timestamp')).toBe('1700000000.25')
+    expect(call?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`)
   })
 
   it('looks fetch up at call time when none is given', async () => {

@@ -14,6 +14,8 @@
 import { AuthClient, DEFAULT_SERVER_ADDRESS, normalizeServerAddress } from '@daf/auth'
 import { platform } from '#platform'
 import { createAnnotationClient, type AnnotationClient } from '../annotation/client.js'
+import { createChunkedGraphClient, type ChunkedGraphClient } from '../chunkedgraph/client.js'
+import type { TimestampInput } from '../chunkedgraph/types.js'
 import { createHttpClient, type HttpClient } from '../http/client.js'
 import { GlobalClientError, InvalidParameterError } from '../http/errors.js'
 import { consoleLogger, type Logger } from '../http/logger.js'
@@ -59,6 +61,11 @@ export interface FrameworkClientOptions {
   writeServerCache?: boolean | undefined
   /** Default viewer for `client.state` links; else the datastack's `viewer_site`. */
   nglUrl?: string | undefined
+  /**
+   * Default point in time for `client.chunkedgraph` calls that take a timestamp and get none
+   * (Python's `CAVEclient(timestamp=…)`); without it they use "now".
+   */
+  timestamp?: TimestampInput | undefined
 }
 
 /** The public shape of a `FrameworkClient` in logs and JSON: no token. */
@@ -82,6 +89,7 @@ export class FrameworkClient {
   #schema: SchemaClient | undefined
   #state: StateClient | undefined
   #annotation: AnnotationClient | undefined
+  #chunkedgraph: ChunkedGraphClient | undefined
 
   constructor(datastack?: string | null, options?: FrameworkClientOptions)
   constructor(options?: FrameworkClientOptions)
@@ -203,6 +211,18 @@ export class FrameworkClient {
   get annotation(): AnnotationClient {
     if (this.#datastack === undefined) throw new GlobalClientError('client.annotation')
     return (this.#annotation ??= createAnnotationClient(this.#ctx))
+  }
+
+  /**
+   * The datastack's segmentation graph (PyChunkedGraph) on its local server; the table comes from
+   * the record's `segmentation_source`. A global-only client throws `GlobalClientError`.
+   */
+  get chunkedgraph(): ChunkedGraphClient {
+    if (this.#datastack === undefined) throw new GlobalClientError('client.chunkedgraph')
+    return (this.#chunkedgraph ??= createChunkedGraphClient(
+      this.#ctx,
+      this.#options.timestamp === undefined ? {} : { timestamp: this.#options.timestamp },
+    ))
   }
 
   toJSON(): FrameworkClientDescription {
