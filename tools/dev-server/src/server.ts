@@ -18,6 +18,7 @@ import type { Seed } from './rng.js'
 import { adminService } from './services/admin.js'
 import { annotationService } from './services/annotation.js'
 import { authService } from './services/auth.js'
+import { chunkedgraphService } from './services/chunkedgraph.js'
 import { infoService } from './services/info.js'
 import { schemaService } from './services/schema.js'
 import { stateService } from './services/state.js'
@@ -78,6 +79,7 @@ export function defaultServices(options: DefaultServicesOptions = {}): DevServic
     schemaService(),
     stateService(),
     annotationService({ dataDir: options.dataDir, firstId: options.annotationFirstId }),
+    chunkedgraphService(),
     authService(),
     adminService(),
   ]
