@@ -8,14 +8,20 @@ import { runSections, type DemoOutput, type DemoReport } from './demo/runner.js'
 import { foundationSections } from './demo/sections-foundation.js'
 import { servicesSections, type ServicesState } from './demo/sections-services.js'
 import { annotationSections, type AnnotationState } from './demo/sections-annotation.js'
+import { chunkedgraphSections, type ChunkedGraphState } from './demo/sections-chunkedgraph.js'
 
 export async function runDemo(out: DemoOutput = { line: (t) => console.log(t) }): Promise<DemoReport> {
   const env = await createDemoEnv()
   try {
     out.line(`DAF SDK demo — local deployment at ${env.server.url}`)
-    const state: ServicesState & AnnotationState = {}
+    const state: ServicesState & AnnotationState & ChunkedGraphState = {}
     return await runSections(
-      [...foundationSections(env, state), ...servicesSections(env, state), ...annotationSections(env, state)],
+      [
+        ...foundationSections(env, state),
+        ...servicesSections(env, state),
+        ...annotationSections(env, state),
+        ...chunkedgraphSections(env, state),
+      ],
       out,
     )
   } finally {
