@@ -66,7 +66,8 @@ import { runPool } from './pool.js'
 import { type Provenance, defaultProvenance, formatProvenance, normalizeProvenance, parseProvenance } from './provenance.js'
 import { ShardedScale } from './sharded-scale.js'
 import type { Storage, StorageSetOptions } from './storage/storage.js'
-import { openStorage, samePath } from './open-storage.js'
+import { type OpenStorageOptions, openStorage, samePath } from './open-storage.js'
+import type { StorageOptions } from './storage/factory.js'
 
 /** A progress report: chunks done of the chunks this call touches. */
 export interface ProgressEvent {
@@ -119,8 +120,13 @@ export interface CloudVolumeOptions {
   /** gs:// / s3:// through their public HTTPS endpoints (CV `use_https`). */
   useHttps?: boolean
   /**
-   * Storage credentials: a GCS OAuth bearer for gs:// (never the deployment's AuthClient). For
-   * graphene:// the chunkedgraph's Authorizer (the token goes only to the chunkedgraph origin).
+   * Storage settings passed to `storageFor`: `gcsToken` (an OAuth bearer for gs://),
+   * `s3Credentials`, `secretsDir`, `retry`, timeouts, aliases. Never the deployment's token.
+   */
+  storageOptions?: StorageOptions
+  /**
+   * graphene:// only: the chunkedgraph's Authorizer (e.g. an `AuthClient`); the token goes to the
+   * chunkedgraph origin only, never to storage (`data_dir`).
    */
   auth?: Authorizer
   /** `fetch` for HTTP storage and the chunkedgraph (tests, msw). */
@@ -154,6 +160,24 @@ export interface Cutout<D extends DataType = DataType> {
   mip: number
   resolution: Vec3
   dataType: D
+}
+
+/** What the (protected) constructor takes; `CloudVolume.open` builds it. */
+export interface VolumeInit {
+  cloudpath: string
+  storage: Storage
+  info: VolumeInfo
+  provenance: Provenance
+  redirectedFrom: string[]
+  options: CloudVolumeOptions
+}
+
+/** Where `readInto` copies chunks: an array covering `box`, `channels` channels from `channelStart`. */
+export interface ReadTarget {
+  box: Box
+  channels: number
+  data: VolumeArray
+  channelStart: number
 }
 
 /** Array-like data for `write`: a typed array (Fortran order) with an optional shape, or a scalar to broadcast. */
@@ -198,16 +222,11 @@ export class CloudVolume {
   #mip = 0
   #background: Scalar = 0
   readonly #sharded = new Map<number, ShardedScale>()
+  readonly #openOptions: OpenStorageOptions
 
-  protected constructor(init: {
-    cloudpath: string
-    storage: Storage
-    info: VolumeInfo
-    provenance: Provenance
-    redirectedFrom: string[]
-    options: CloudVolumeOptions
-  }) {
+  protected constructor(init: VolumeInit) {
     const o = init.options
+    this.#openOptions = { fetch: o.fetch, storageOptions: o.storageOptions }
     this.cloudpath = init.cloudpath
     this.storage = init.storage
     this.info = init.info
@@ -278,7 +297,7 @@ export class CloudVolume {
       redirectedFrom: visited.slice(0, -1),
       options,
     })
-    await vol.#prepareCodecs()
+    await vol.prepareCodecs()
     return vol
   }
 
@@ -287,7 +306,8 @@ export class CloudVolume {
     return createNewInfo(options)
   }
 
-  async #prepareCodecs(): Promise<void> {
+  /** Loads the wasm codec when a scale needs it. */
+  protected async prepareCodecs(): Promise<void> {
     if (this.info.scales.some((s) => s.encoding.toLowerCase() === 'compressed_segmentation')) await initCodec()
   }
 
@@ -404,7 +424,7 @@ export class CloudVolume {
     return s
   }
 
-  #emit(onProgress: ProgressCallback | undefined, event: ProgressEvent): void {
+  protected emitProgress(onProgress: ProgressCallback | undefined, event: ProgressEvent): void {
     this.progress?.(event)
     onProgress?.(event)
   }
@@ -461,57 +481,80 @@ export class CloudVolume {
   protected async readInto(
     scale: Scale,
     region: Box,
-    target: { box: Box; channels: number; data: VolumeArray; channelStart: number },
+    target: ReadTarget,
     options: ReadOptions & { operation?: ProgressEvent['operation'] },
   ): Promise<void> {
     const grid = new ChunkGrid(scale.size, scale.voxelOffset, scale.chunkSize)
-    const format = this.format(scale)
-    const eb = bytesPerElement(this.dataType)
-    const out = bytesOf(target.data)
-    const fillMissing = options.fillMissing ?? this.fillMissing
     const cells = [...grid.cells(region)]
     const total = cells.length
+    const fillMissing = options.fillMissing ?? this.fillMissing
     let done = 0
     let bytes = 0
-    const nc = this.numChannels
-    const handle = (cell: { grid: Vec3; box: Box }, file: string, stored: Uint8Array | undefined): void => {
-      if (stored === undefined || stored.byteLength === 0) {
-        if (!fillMissing) {
-          throw new EmptyVolumeException(
-            `chunk ${formatBox(cell.box)} of mip ${scale.mip} is missing (${this.storage.url}/${file}); pass fillMissing: true to read it as background`,
-            cell.box,
-            file,
-          )
-        }
-      } else {
-        bytes += stored.byteLength
-        const decoded = decodeChunkBytes(format, stored, boxShape(cell.box), file)
-        // `region` lies inside `target.box`, so this is the part of the chunk the target wants.
-        const part = intersect(cell.box, region)!
-        copyRegion(decoded, { box: cell.box, channels: nc }, out, { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
-      }
-      done++
-      this.#emit(options.onProgress, { operation: options.operation ?? 'read', mip: scale.mip, done, total, bytes })
-    }
+    await this.fetchCells(scale, cells, options.signal, (cell, file, stored) => {
+      bytes += this.placeChunk(scale, cell, file, stored, region, target, fillMissing)
+      this.emitProgress(options.onProgress, { operation: options.operation ?? 'read', mip: scale.mip, done: ++done, total, bytes })
+    })
+  }
+
+  /**
+   * Fetches the stored bytes (transport-decoded) of `cells` with bounded concurrency (sharded
+   * scales: in shard-index batches) and hands each to `each` as it arrives. The first failure
+   * (including one thrown by `each`) aborts the rest.
+   */
+  protected async fetchCells<C extends { grid: Vec3; box: Box }>(
+    scale: Scale,
+    cells: readonly C[],
+    signal: AbortSignal | undefined,
+    each: (cell: C, file: string, stored: Uint8Array | undefined) => void,
+  ): Promise<void> {
     if (scale.sharding) {
       const sharded = this.shardedScale(scale)
-      options.signal?.throwIfAborted()
-      for await (const [cell, stored] of sharded.fetch(cells, { signal: options.signal })) {
-        handle(cell, sharded.describe(cell.grid), stored)
-      }
+      signal?.throwIfAborted()
+      for await (const [cell, stored] of sharded.fetch(cells, { signal })) each(cell, sharded.describe(cell.grid), stored)
       return
     }
     await runPool(
       cells,
       this.concurrency,
-      async (cell, _i, signal) => {
+      async (cell, _i, s) => {
         const file = `${scale.directory}/${chunkName(cell.box)}`
-        const stored = await this.storage.get(file, { signal })
-        signal.throwIfAborted()
-        handle(cell, file, stored)
+        const stored = await this.storage.get(file, { signal: s })
+        s.throwIfAborted()
+        each(cell, file, stored)
       },
-      options.signal,
+      signal,
     )
+  }
+
+  /**
+   * Decodes one stored chunk and copies its part of `region` (which lies inside `target.box`)
+   * into the target. A missing chunk raises `EmptyVolumeException` unless `fillMissing` (the
+   * target keeps its background there). Returns the stored byte count.
+   */
+  protected placeChunk(
+    scale: Scale,
+    cell: { box: Box },
+    file: string,
+    stored: Uint8Array | undefined,
+    region: Box,
+    target: ReadTarget,
+    fillMissing: boolean,
+  ): number {
+    if (stored === undefined || stored.byteLength === 0) {
+      if (!fillMissing) {
+        throw new EmptyVolumeException(
+          `chunk ${formatBox(cell.box)} of mip ${scale.mip} is missing (${this.storage.url}/${file}); pass fillMissing: true to read it as background`,
+          cell.box,
+          file,
+        )
+      }
+      return 0
+    }
+    const decoded = decodeChunkBytes(this.format(scale), stored, boxShape(cell.box), file)
+    const part = intersect(cell.box, region)!
+    const eb = bytesPerElement(this.dataType)
+    copyRegion(decoded, { box: cell.box, channels: this.numChannels }, bytesOf(target.data), { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
+    return stored.byteLength
   }
 
   #overlapsRois(scale: Scale, box: Box): boolean {
@@ -620,7 +663,7 @@ export class CloudVolume {
         cacheControl: cacheControlOf(this.cdnCache),
         signal,
         concurrency: this.concurrency,
-        onStored: (done, total, bytes) => this.#emit(options.onProgress, { operation: 'write', mip: scale.mip, done, total, bytes }),
+        onStored: (done, total, bytes) => this.emitProgress(options.onProgress, { operation: 'write', mip: scale.mip, done, total, bytes }),
       })
       return
     }
@@ -681,7 +724,7 @@ export class CloudVolume {
           stored += bytes.byteLength
         }
         done++
-        this.#emit(options.onProgress, { operation: 'write', mip: scale.mip, done, total: plan.length, bytes: stored })
+        this.emitProgress(options.onProgress, { operation: 'write', mip: scale.mip, done, total: plan.length, bytes: stored })
       },
       signal,
     )
@@ -765,7 +808,7 @@ export class CloudVolume {
           result[key] = await this.storage.exists(key, { signal })
         }
         done++
-        this.#emit(options.onProgress, { operation: 'exists', mip: scale.mip, done, total: cells.length, bytes: 0 })
+        this.emitProgress(options.onProgress, { operation: 'exists', mip: scale.mip, done, total: cells.length, bytes: 0 })
       },
       options.signal,
     )
@@ -795,7 +838,7 @@ export class CloudVolume {
       async (key, _i, signal) => {
         await this.storage.delete(key, { signal })
         done++
-        this.#emit(options.onProgress, { operation: 'delete', mip: scale.mip, done, total: keys.length, bytes: 0 })
+        this.emitProgress(options.onProgress, { operation: 'delete', mip: scale.mip, done, total: keys.length, bytes: 0 })
       },
       options.signal,
     )
@@ -827,7 +870,7 @@ export class CloudVolume {
   async refreshInfo(options: { signal?: AbortSignal } = {}): Promise<VolumeInfo> {
     this.info = await fetchInfo(this.storage, options.signal)
     this.#sharded.clear()
-    await this.#prepareCodecs()
+    await this.prepareCodecs()
     return this.info
   }
 
@@ -871,7 +914,7 @@ export class CloudVolume {
     const grid = new ChunkGrid(scale.size, scale.voxelOffset, scale.chunkSize)
     const box = options.bounds ? toBox(options.bounds) : cloneBox(grid.bounds)
     if (!contains(grid.bounds, box)) throw new OutOfBoundsError(`${formatBox(box)} is outside the bounds ${formatBox(grid.bounds)}`, box, grid.bounds)
-    const destStorage = options.storage ?? (await openStorage(normalizePath(cloudpath), {}))
+    const destStorage = options.storage ?? (await openStorage(normalizePath(cloudpath), this.#openOptions))
     let destInfo: VolumeInfo
     const existing = await destStorage.get('info', { signal })
     if (existing) destInfo = validateInfo(parseJson(utf8Decoder.decode(existing)))
@@ -929,7 +972,7 @@ export class CloudVolume {
             await destStorage.set(key, bytes, { signal: s, contentType: contentTypeOf(scale.encoding), compress: tc, cacheControl: cacheControlOf(this.cdnCache) })
           }
           done++
-          this.#emit(options.onProgress, { operation: 'transfer', mip: scale.mip, done, total: cells.length, bytes: 0 })
+          this.emitProgress(options.onProgress, { operation: 'transfer', mip: scale.mip, done, total: cells.length, bytes: 0 })
         },
         signal,
       )

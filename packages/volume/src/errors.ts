@@ -221,6 +221,11 @@ export const isSpecViolation = guard<'SpecViolation', SpecViolation>('SpecViolat
 export const isUnsupportedEncodingError = guard<'UnsupportedEncodingError', UnsupportedEncodingError>('UnsupportedEncodingError')
 export const isInvalidArgumentError = guard<'InvalidArgumentError', InvalidArgumentError>('InvalidArgumentError')
 export const isDecodeError = guard<'DecodeError', DecodeError>('DecodeError')
+export const isUnsupportedGrapheneAPIVersionError = guard<'UnsupportedGrapheneAPIVersionError', UnsupportedGrapheneAPIVersionError>('UnsupportedGrapheneAPIVersionError')
+export const isAuthenticationError = guard<'AuthenticationError', AuthenticationError>('AuthenticationError')
+export const isCyclicRedirect = guard<'CyclicRedirect', CyclicRedirect>('CyclicRedirect')
+export const isTooManyRedirects = guard<'TooManyRedirects', TooManyRedirects>('TooManyRedirects')
+export const isUnsupportedProtocolError = guard<'UnsupportedProtocolError', UnsupportedProtocolError>('UnsupportedProtocolError')
 
 /** A short printable form of a value for error messages (never huge arrays). */
 export function describe(value: unknown): string {

@@ -46,9 +46,11 @@ export {
   type ProgressCallback,
   type ProgressEvent,
   type ReadOptions,
+  type ReadTarget,
+  type VolumeInit,
   type WriteData,
 } from './cloudvolume.js'
-export { GrapheneVolume } from './graphene.js'
+export { GrapheneVolume, ROOTS_BATCH_SIZE, parseGraphenePath, type GrapheneGraph, type GraphenePath, type GrapheneReadOptions } from './graphene.js'
 export {
   AlignmentError,
   AuthenticationError,
@@ -70,6 +72,8 @@ export {
   UnsupportedProtocolError,
   VolumeError,
   isAlignmentError,
+  isAuthenticationError,
+  isCyclicRedirect,
   isDecodeError,
   isEmptyRequestException,
   isEmptyVolumeException,
@@ -79,7 +83,10 @@ export {
   isReadOnlyException,
   isScaleUnavailableError,
   isSpecViolation,
+  isTooManyRedirects,
   isUnsupportedEncodingError,
+  isUnsupportedGrapheneAPIVersionError,
+  isUnsupportedProtocolError,
   isVolumeError,
   type BoxTuple,
   type VolumeErrorKind,

@@ -1,17 +1,16 @@
 /**
  * Opening storage for a layer path: the backend from `storageFor` (storage/factory.ts), with the
- * `useHttps` rewrite and the caller's `fetch`/credentials passed through.
+ * volume's `useHttps`, `fetch` and storage options (credentials for gs:// and s3://, retries,
+ * timeouts) passed through. Never the deployment's token: storage has its own credentials.
  */
-import type { Authorizer } from '@daf/auth'
-import { storageFor } from './storage/factory.js'
-import { parseCloudPath, toHttpsPath } from './storage/paths.js'
+import { storageFor, type StorageOptions } from './storage/factory.js'
+import { parseCloudPath } from './storage/paths.js'
 import type { Storage } from './storage/storage.js'
 
 export interface OpenStorageOptions {
-  useHttps?: boolean
-  fetch?: typeof globalThis.fetch
-  /** Storage credentials (a GCS bearer); never the deployment's token. */
-  auth?: Authorizer
+  useHttps?: boolean | undefined
+  fetch?: typeof globalThis.fetch | undefined
+  storageOptions?: StorageOptions | undefined
 }
 
 let override: ((path: string) => Storage) | undefined
@@ -23,11 +22,11 @@ export function setOpenStorageOverride(fn: ((path: string) => Storage) | undefin
 
 export async function openStorage(path: string, options: OpenStorageOptions = {}): Promise<Storage> {
   if (override) return override(path)
-  const target = options.useHttps ? toHttpsPath(path) : path
-  const storageOptions: Record<string, unknown> = {}
-  if (options.fetch) storageOptions.fetch = options.fetch
-  if (options.auth) storageOptions.auth = options.auth
-  return storageFor(target, storageOptions as Parameters<typeof storageFor>[1])
+  return storageFor(path, {
+    ...options.storageOptions,
+    ...(options.useHttps !== undefined && { useHttps: options.useHttps }),
+    ...(options.fetch && { fetch: options.fetch }),
+  })
 }
 
 /** Whether two cloudpaths name the same layer (format prefix, trailing slashes and aliases ignored). */
