@@ -22,6 +22,7 @@ import { chunkedgraphService } from './services/chunkedgraph.js'
 import { infoService } from './services/info.js'
 import { schemaService } from './services/schema.js'
 import { stateService } from './services/state.js'
+import { volumesService } from './services/volumes.js'
 
 export interface DevServerOptions {
   /** Default 0: an ephemeral port. */
@@ -80,6 +81,7 @@ export function defaultServices(options: DefaultServicesOptions = {}): DevServic
     stateService(),
     annotationService({ dataDir: options.dataDir, firstId: options.annotationFirstId }),
     chunkedgraphService(),
+    volumesService(),
     authService(),
     adminService(),
   ]

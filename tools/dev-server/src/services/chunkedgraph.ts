@@ -30,6 +30,7 @@ import {
 import { HTML_TYPE, HttpError, json, text, type HeaderValue, type Reply } from '../http.js'
 import { parseJson, stringifyJson, type JsonValue } from '../json.js'
 import type { DevService, Handler, Method } from '../router.js'
+import { wsInfo } from '../volumes/generate.js'
 
 const P = '/segmentation/api/v1/table/:table_id'
 
@@ -70,18 +71,8 @@ export function grapheneInfo(model: ChunkedGraphModel, localUrl: string): Record
     mesh: 'graphene_meshes',
     mesh_metadata: { uniform_draco_grid_size: 21, unsharded_mesh_dir: 'dynamic' },
     num_channels: 1,
-    scales: [
-      {
-        chunk_sizes: [[...g.chunkSize]],
-        compressed_segmentation_block_size: [8, 8, 8],
-        encoding: 'compressed_segmentation',
-        key: g.resolution.join('_'),
-        locked: true,
-        resolution: [...g.resolution],
-        size: [...g.size],
-        voxel_offset: [...g.voxelOffset],
-      },
-    ],
+    // The supervoxel layer's own scales (mip 1 sharded), locked as PyChunkedGraph serves them.
+    scales: wsInfo().scales.map((scale) => ({ ...scale, locked: true })),
     type: 'segmentation',
     sharded_mesh: true,
     verify_mesh: false,
