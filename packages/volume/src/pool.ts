@@ -1,7 +1,11 @@
 /**
  * Bounded concurrency: runs `task(item, i, signal)` over `items` with at most `concurrency` in
- * flight. The first failure aborts the shared signal (so in-flight requests stop) and is rethrown
- * once every started task has settled; a caller's abort rejects with the signal's reason.
+ * flight. The first failure aborts every task's signal (so in-flight requests stop) and is
+ * rethrown once every started task has settled; a caller's abort rejects with the signal's reason.
+ *
+ * Each task gets its own child signal, and the caller's signal gets exactly one listener: the
+ * HTTP layer adds listeners per request, and many on one signal trip Node's
+ * MaxListenersExceededWarning.
  */
 export async function runPool<T>(
   items: readonly T[] | Iterable<T>,
@@ -10,26 +14,36 @@ export async function runPool<T>(
   signal?: AbortSignal,
 ): Promise<void> {
   signal?.throwIfAborted()
-  const controller = new AbortController()
-  const onAbort = (): void => controller.abort(signal?.reason)
+  const children = new Set<AbortController>()
+  let abortReason: { reason: unknown } | undefined
+  const abortAll = (reason: unknown): void => {
+    if (abortReason) return
+    abortReason = { reason }
+    for (const c of children) c.abort(reason)
+  }
+  const onAbort = (): void => abortAll(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
   const iterator = (Array.isArray(items) ? items : [...items])[Symbol.iterator]() as Iterator<T>
   let index = 0
   let failure: { error: unknown } | undefined
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (failure || controller.signal.aborted) return
+      if (failure || abortReason) return
       const next = iterator.next()
       if (next.done) return
       const i = index++
+      const child = new AbortController()
+      children.add(child)
       try {
-        await task(next.value, i, controller.signal)
+        await task(next.value, i, child.signal)
       } catch (error) {
         if (!failure) {
           failure = { error }
-          controller.abort(error)
+          abortAll(error)
         }
         return
+      } finally {
+        children.delete(child)
       }
     }
   }

@@ -9,18 +9,20 @@ import { foundationSections } from './demo/sections-foundation.js'
 import { servicesSections, type ServicesState } from './demo/sections-services.js'
 import { annotationSections, type AnnotationState } from './demo/sections-annotation.js'
 import { chunkedgraphSections, type ChunkedGraphState } from './demo/sections-chunkedgraph.js'
+import { volumesSections, type VolumesState } from './demo/sections-volumes.js'
 
 export async function runDemo(out: DemoOutput = { line: (t) => console.log(t) }): Promise<DemoReport> {
   const env = await createDemoEnv()
   try {
     out.line(`DAF SDK demo — local deployment at ${env.server.url}`)
-    const state: ServicesState & AnnotationState & ChunkedGraphState = {}
+    const state: ServicesState & AnnotationState & ChunkedGraphState & VolumesState = {}
     return await runSections(
       [
         ...foundationSections(env, state),
         ...servicesSections(env, state),
         ...annotationSections(env, state),
         ...chunkedgraphSections(env, state),
+        ...volumesSections(env, state),
       ],
       out,
     )
