@@ -5,6 +5,14 @@ const benchmarks: Record<string, { describe: string; run: () => Promise<void> }>
     describe: 'compressed_segmentation encode/decode: @daf/codec-wasm vs neuroglancer TS',
     run: async () => (await import('./codec/index.js')).run(),
   },
+  roots: {
+    describe: 'chunkedgraph getRoots of 1,000,000 supervoxels over roots_binary against the dev server (ids/s)',
+    run: async () => (await import('./services/roots.js')).run(),
+  },
+  overhead: {
+    describe: 'client overhead per small chunkedgraph request vs a bare fetch of the same URL',
+    run: async () => (await import('./services/overhead.js')).run(),
+  },
 }
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
