@@ -130,3 +130,15 @@ export {
   type TabularChangeLogRow,
   type Vec3,
 } from './data/chunkedgraph-model.js'
+export { objectPath, parseRange, staticObjectReply, volumesService } from './services/volumes.js'
+export {
+  LAYERS as VOLUME_LAYERS,
+  SEG_MIP1_SHARDING,
+  emInfo,
+  generatedVolumes,
+  supervoxelLayout,
+  wsInfo,
+  type GeneratedVolumes,
+  type SupervoxelLayout,
+} from './volumes/generate.js'
+export { StaticStore, type StaticObject } from './volumes/store.js'

@@ -13,6 +13,7 @@ import { findDatastack } from '../dataset.js'
 import { acceptsGzip, jsonError, notFound, type Reply } from '../http.js'
 import type { DevService } from '../router.js'
 import { generatedVolumes } from '../volumes/generate.js'
+import type { StaticObject } from '../volumes/store.js'
 
 const EXPOSE = 'Content-Range, Content-Length, Content-Encoding, Accept-Ranges, ETag, WWW-Authenticate, Retry-After'
 
@@ -32,18 +33,22 @@ export function parseRange(header: string | undefined, size: number): [number, n
   return [start, end]
 }
 
-async function serve(ctx: RequestContext): Promise<Reply> {
-  const datastack = ctx.params.datastack ?? ''
-  if (!findDatastack(ctx.dataset, datastack)) throw notFound(`No volumes for datastack ${datastack}`)
-  let path: string
+/** The `*path` route parameter, percent-decoded per segment (undefined when malformed). */
+export function objectPath(ctx: RequestContext): string | undefined {
   try {
-    path = (ctx.params.path ?? '').split('/').map(decodeURIComponent).join('/')
+    return (ctx.params.path ?? '').split('/').map(decodeURIComponent).join('/')
   } catch {
-    throw notFound('Malformed object path')
+    return undefined
   }
-  const volumes = await generatedVolumes(ctx.dataset.seed)
-  const object = volumes.objects.get(path)
-  if (!object) return { ...jsonError(404, `No such object: volumes/${datastack}/${path}`), compressible: false }
+}
+
+/**
+ * The reply a static bucket would give for `object` (404 when undefined): gzip'd objects as
+ * stored or decoded per `Accept-Encoding`, byte ranges for the rest. Reusable for other static
+ * routes (the volume benchmark serves its layers through it).
+ */
+export function staticObjectReply(ctx: RequestContext, object: StaticObject | undefined, name: string): Reply {
+  if (!object) return { ...jsonError(404, `No such object: ${name}`), compressible: false }
   const headers: Record<string, string> = {
     'Content-Type': object.contentType,
     'Access-Control-Expose-Headers': EXPOSE,
@@ -70,6 +75,15 @@ async function serve(ctx: RequestContext): Promise<Reply> {
     return { status: 206, headers, body: object.body.subarray(start, end + 1), compressible: false }
   }
   return { status: 200, headers, body: object.body, compressible: false }
+}
+
+async function serve(ctx: RequestContext): Promise<Reply> {
+  const datastack = ctx.params.datastack ?? ''
+  if (!findDatastack(ctx.dataset, datastack)) throw notFound(`No volumes for datastack ${datastack}`)
+  const path = objectPath(ctx)
+  if (path === undefined) throw notFound('Malformed object path')
+  const volumes = await generatedVolumes(ctx.dataset.seed)
+  return staticObjectReply(ctx, volumes.objects.get(path), `volumes/${datastack}/${path}`)
 }
 
 export function volumesService(): DevService {
