@@ -180,6 +180,18 @@ export interface ReadTarget {
   channelStart: number
 }
 
+/** One stored chunk handed out by `CloudVolume.fetchChunks`. */
+export interface StoredChunk {
+  /** Grid position at the mip. */
+  grid: Vec3
+  /** The chunk's box (absolute voxels, clipped at the volume's upper bounds). */
+  box: Box
+  /** Object key (unsharded) or a description of its place in a shard. */
+  key: string
+  /** Stored bytes, transport-decoded, in the scale's encoding; undefined when the chunk is missing. */
+  bytes: Uint8Array | undefined
+}
+
 /** Array-like data for `write`: a typed array (Fortran order) with an optional shape, or a scalar to broadcast. */
 export type WriteData = VolumeArray | { data: VolumeArray; shape?: readonly number[] } | Scalar
 
@@ -597,6 +609,36 @@ export class CloudVolume {
       return [v - h, v + h]
     }) as Box
     return this.read(box, { ...options, mip: scale.mip })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Chunk-level access (added for @daf/lookup's point lookups): whole stored chunks, no assembly.
+
+  /**
+   * Fetches the stored chunks of the grid cells `cells` (grid positions at the mip, e.g. from
+   * `grid(mip).cellOf(voxel)`) with the volume's bounded concurrency (sharded scales: batched through
+   * the shard indexes) and hands each to `each` as it arrives: its grid position, clipped box, object
+   * key and bytes, transport-decoded but still in the scale's encoding (`undefined` when missing;
+   * `fillMissing` does not apply). Decode with `decodeChunkBytes(vol.chunkFormat(mip), bytes, boxShape)`
+   * or read single values in place. The first failure (including one thrown by `each`) aborts the rest.
+   */
+  async fetchChunks(cells: Iterable<readonly number[]>, each: (chunk: StoredChunk) => void, options: CallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted()
+    const scale = this.scale(options.mip)
+    const grid = new ChunkGrid(scale.size, scale.voxelOffset, scale.chunkSize)
+    const list = [...cells].map((g) => {
+      if (!Array.isArray(g) || g.length !== 3 || !g.every((v, d) => Number.isInteger(v) && v >= 0 && v < grid.gridSize[d]!)) {
+        throw new InvalidArgumentError('cells', g, `grid positions inside [0, 0, 0]..[${grid.gridSize.map((n) => n - 1).join(', ')}] at mip ${scale.mip}`)
+      }
+      const cell: Vec3 = [g[0]!, g[1]!, g[2]!]
+      return { grid: cell, box: grid.cellBox(cell) }
+    })
+    await this.fetchCells(scale, list, options.signal, (cell, key, bytes) => each({ grid: cell.grid, box: cell.box, key, bytes }))
+  }
+
+  /** What `decodeChunkBytes` needs to decode a stored chunk of `mip` (encoding, dtype, channels, block size). */
+  chunkFormat(mip?: MipSelector): ChunkFormat {
+    return this.format(this.scale(mip))
   }
 
   // -------------------------------------------------------------------------------------------

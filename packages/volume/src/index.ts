@@ -47,6 +47,7 @@ export {
   type ProgressEvent,
   type ReadOptions,
   type ReadTarget,
+  type StoredChunk,
   type VolumeInit,
   type WriteData,
 } from './cloudvolume.js'
