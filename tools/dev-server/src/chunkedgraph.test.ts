@@ -192,6 +192,10 @@ describe('reading the seeded chunkedgraph', () => {
     expect(await cg.baseResolution()).toEqual([8, 8, 40])
     expect(await cg.cloudvolumePath()).toBe(`graphene://${server.url}/segmentation/api/v1/${DEMO_TABLE_ID}`)
     expect(await cg.serverVersion()).toBe(CG_SERVICE_VERSION)
+    // The same graphene info under P and under the cloud-volume path.
+    for (const path of [`${P(server)}/info`, `${server.url}/segmentation/api/v1/${DEMO_TABLE_ID}/info`]) {
+      expect(await (await fetch(path, { headers: authHeaders })).json()).toEqual(JSON.parse(JSON.stringify(info)))
+    }
   })
 })
 

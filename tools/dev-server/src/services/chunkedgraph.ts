@@ -326,7 +326,11 @@ export function chunkedgraphService(): DevService {
     routes: [
       { method: 'GET', path: '/segmentation/api/versions', auth: 'public', handler: () => json([...CG_API_VERSIONS]) },
       { method: 'GET', path: '/segmentation/api/version', auth: 'public', handler: () => json(CG_SERVICE_VERSION) },
-      route('GET', '/segmentation/table/:table_id/info', 'view', (ctx, m) => json(grapheneInfo(m, ctx.dataset.localUrl))),
+      // The table info: where the Python client reads it, under P, and under the cloud-volume path
+      // (`graphene://{L}/segmentation/api/v1/{t}` + `/info`).
+      ...['/segmentation/table/:table_id/info', `${P}/info`, '/segmentation/api/v1/:table_id/info'].map((path) =>
+        route('GET', path, 'view', (ctx, m) => json(grapheneInfo(m, ctx.dataset.localUrl))),
+      ),
 
       // Roots
       route('POST', `${P}/roots_binary`, 'view', async (ctx, m) => {
