@@ -38,6 +38,7 @@ const client = (timestamp?: number) =>
 function sent(): Received {
   const calls = srv.received.filter((r) => !r.url.startsWith('/segmentation/api/version'))
   expect(calls).toHaveLength(1)
+  expect(calls[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`)
   return calls[0] as Received
 }
 

@@ -32,14 +32,20 @@ const server = setupServer()
 let seen: Seen[] = []
 let versionCalls = 0
 let serverVersion: string | null = '2.18.3'
+/** Every request to {L} carries the token, except where a test says otherwise. */
+let expectedAuthorization: string | null = `Bearer ${TOKEN}`
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
+afterEach(() => {
+  server.resetHandlers()
+  for (const s of seen) expect(`${s.method} ${s.url.pathname} ${s.headers.get('authorization')}`).toBe(`${s.method} ${s.url.pathname} ${expectedAuthorization}`)
+})
 afterAll(() => server.close())
 beforeEach(() => {
   seen = []
   versionCalls = 0
   serverVersion = '2.18.3'
+  expectedAuthorization = `Bearer ${TOKEN}`
   server.use(
     http.get(`${LOCAL}/segmentation/api/versions`, () => {
       versionCalls++
@@ -246,6 +252,7 @@ describe('roots', () => {
     const { cg } = client({}, { origins: [GLOBAL] })
     await cg.getRootId(SV)
     expect(only().headers.get('authorization')).toBeNull()
+    expectedAuthorization = null
   })
 })
 

@@ -34,8 +34,9 @@ export interface ChunkedGraphClientOptions {
 }
 
 export interface GetRootsProgress {
-  /** Input ids resolved so far (in batches, not necessarily in input order). */
+  /** Ids resolved so far (in batches, not necessarily in input order); with `dedupe`, distinct ids. */
   done: number
+  /** Ids to resolve: the input length, or with `dedupe` the number of distinct ids. */
   total: number
 }
 
