@@ -822,7 +822,7 @@ export class ChunkedGraphModel {
     }
     const key = this.#key(i, j)
     if (!this.#edges.has(key)) this.#edges.set(key, { a: Math.min(i, j), b: Math.max(i, j), affinity: 1, area: 0 })
-    const op = this.#newOp(t, userId)
+    const op = this.#newOp(t)
     const root = this.#createRoot([...ra.svs, ...rb.svs], [...ra.edges, ...rb.edges, key], [ra.id, rb.id], t, op, [ra, rb])
     this.#supersede([ra, rb], [root.id], t, op)
     return this.#record({
@@ -857,7 +857,7 @@ export class ChunkedGraphModel {
     const t = this.#editTime()
     const plan = this.#planSplit(sources, sinks, t)
     if (plan.illegal) throw bad('Split would leave sources and sinks connected (illegal split)')
-    const op = this.#newOp(t, userId)
+    const op = this.#newOp(t)
     const newRoots = this.#applyRemoval(plan.root, plan.cut, t, op)
     return this.#record({
       id: op,
@@ -889,7 +889,7 @@ export class ChunkedGraphModel {
       // Undo a merge = remove the edges it added (they must still be there).
       if (active.some((a) => !a)) throw bad(`Operation ${operationId} cannot be undone: its edges were already removed`)
       const root = rootsOf[0] as RootRecord
-      const op = this.#newOp(t, userId)
+      const op = this.#newOp(t)
       const newRoots = this.#applyRemoval(root, keys, t, op)
       const [a, b] = (target.addedEdges as ReadonlyArray<readonly [bigint, bigint]>)[0] as readonly [bigint, bigint]
       return this.#record({
@@ -914,7 +914,7 @@ export class ChunkedGraphModel {
       const r = this.#roots.get(this.#parentAt(i, t, CG_N_LAYERS)) as RootRecord
       return [r.id, r] as const
     })).values()]
-    const op = this.#newOp(t, userId)
+    const op = this.#newOp(t)
     const svs = before.flatMap((r) => r.svs)
     const allEdges = [...before.flatMap((r) => r.edges), ...keys]
     const parts = this.#components(svs, allEdges)
@@ -1137,7 +1137,7 @@ export class ChunkedGraphModel {
     return t
   }
 
-  #newOp(t: number, _userId: string): bigint {
+  #newOp(t: number): bigint {
     const id = this.#nextOp
     this.#nextOp += 1n + BigInt(this.#rng.int(0, 3))
     this.#lastEdit = t
