@@ -26,8 +26,32 @@ export {
   type SupervoxelLookupOptions,
   type TimestampInput,
 } from './lookup.js'
+export {
+  makeImageryClient,
+  type ImageAndSegmentation,
+  type ImageAndSegmentationOptions,
+  type ImageCutout,
+  type ImageOptions,
+  type ImageryClient,
+  type ImageryClientOptions,
+  type SegmentationCutout,
+  type SegmentationOptions,
+} from './imagery.js'
+export { type BoundsInput, boundsToVoxels, parseBounds, type ParsedBounds } from './bounds.js'
+export { resample, sourceBox } from './resample.js'
 export { normalizePoints, toVoxels, type FlatPoints, type PointColumns, type PointsInput, type Vec3 } from './points.js'
 export { DEFAULT_SUFFIXES, isArrowTable, outputColumns, type OutputColumns, type Row, type Suffixes, type TableInput } from './tables.js'
 export { sampleVolume, type SampleOptions, type SampleResult } from './sample.js'
-export { openSegmentation, type FrameworkClientLike, type SegmentationHandle } from './sources.js'
+export { openImage, openSegmentation, type FrameworkClientLike, type SegmentationHandle } from './sources.js'
+export {
+  drawOverlay,
+  overlayImageData,
+  overlayPng,
+  renderOverlay,
+  segmentColor,
+  type OverlayLayers,
+  type OverlayOptions,
+  type Rgb,
+  type RgbaImage,
+} from './render.js'
 export { PointOutOfBoundsError, isPointOutOfBoundsError } from './errors.js'
