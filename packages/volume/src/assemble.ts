@@ -13,8 +13,12 @@ export interface Layout {
   channels: number
 }
 
-/** Below this many bytes a row is copied element by element (cheaper than a subarray + set). */
-const SMALL_ROW = 48
+/**
+ * Below this many bytes a row is copied word by word (a subarray + set per row costs more, and
+ * its garbage costs GC time); longer rows go through `TypedArray.set` (memcpy). Measured on
+ * 64 MiB of strided rows: 64-byte rows 66 ms with set vs 40 ms as 32-bit words.
+ */
+const SMALL_ROW = 192
 
 /**
  * Copies `region` (absolute coordinates, inside both boxes) for `channelCount` channels, starting
@@ -76,12 +80,24 @@ export function copyRegion(
       let d = dstOffset(c, y0, z)
       const sStep = sx * eb
       const dStep = dx * eb
-      if (row < SMALL_ROW) {
+      if (row >= SMALL_ROW) {
+        for (let y = y0; y < y1; y++, s += sStep, d += dStep) dst.set(src.subarray(s, s + row), d)
+      } else if ((src.byteOffset | dst.byteOffset | s | d | row | sStep | dStep) % 4 === 0) {
+        // Whole 32-bit words (exact for every type; no float reinterpretation of 64-bit labels).
+        const s32 = new Uint32Array(src.buffer, src.byteOffset, Math.floor(src.byteLength / 4))
+        const d32 = new Uint32Array(dst.buffer, dst.byteOffset, Math.floor(dst.byteLength / 4))
+        const words = row / 4
+        let sw = s / 4
+        let dw = d / 4
+        const sws = sStep / 4
+        const dws = dStep / 4
+        for (let y = y0; y < y1; y++, sw += sws, dw += dws) {
+          for (let i = 0; i < words; i++) d32[dw + i] = s32[sw + i]!
+        }
+      } else {
         for (let y = y0; y < y1; y++, s += sStep, d += dStep) {
           for (let i = 0; i < row; i++) dst[d + i] = src[s + i]!
         }
-      } else {
-        for (let y = y0; y < y1; y++, s += sStep, d += dStep) dst.set(src.subarray(s, s + row), d)
       }
     }
   }

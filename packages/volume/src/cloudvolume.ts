@@ -35,7 +35,7 @@ import {
   fillArray,
   toElement,
 } from './dtypes.js'
-import { type ChunkFormat, checkFormat, contentTypeOf, decodeChunkBytes, defaultCompression, encodeChunk } from './encodings.js'
+import { type ChunkFormat, checkFormat, contentTypeOf, decodeChunkTransient, defaultCompression, encodeChunk } from './encodings.js'
 import {
   AlignmentError,
   CyclicRedirect,
@@ -473,11 +473,14 @@ export class CloudVolume {
     const shape = boxShape(box)
     const channels = c1 - c0
     const data = allocate(this.dataType, shape[0] * shape[1] * shape[2] * channels)
-    if (this.#background !== 0 && this.#background !== 0n) fillArray(data, this.#background)
     const inner = intersect(box, grid.bounds)
     if (inner && this.#overlapsRois(scale, inner)) {
-      await this.readInto(scale, inner, { box, channels, data, channelStart: c0 }, { ...options, signal })
-    }
+      const reading = this.readInto(scale, inner, { box, channels, data, channelStart: c0 }, { ...options, signal })
+      // The first requests are out: fill (or just touch) the fresh output while they are in
+      // flight, so its page faults overlap the I/O instead of the first chunk copies.
+      prefill(data, this.#background)
+      await reading
+    } else if (this.#background !== 0 && this.#background !== 0n) fillArray(data, this.#background)
     return { data, shape: [shape[0], shape[1], shape[2], channels], bounds: box, mip: scale.mip, resolution: [...scale.resolution], dataType: this.dataType }
   }
 
@@ -522,7 +525,8 @@ export class CloudVolume {
     if (scale.sharding) {
       const sharded = this.shardedScale(scale)
       signal?.throwIfAborted()
-      for await (const [cell, stored] of sharded.fetch(cells, { signal })) each(cell, sharded.describe(cell.grid), stored)
+      const batch = sharded.defaultBatch(bytesPerElement(this.dataType) * this.numChannels)
+      for await (const [cell, stored] of sharded.fetch(cells, { signal, batch })) each(cell, sharded.describe(cell.grid), stored)
       return
     }
     await runPool(
@@ -562,7 +566,8 @@ export class CloudVolume {
       }
       return 0
     }
-    const decoded = decodeChunkBytes(this.format(scale), stored, boxShape(cell.box), file)
+    // Valid until the next decode: copied into the target right away.
+    const decoded = decodeChunkTransient(this.format(scale), stored, boxShape(cell.box), file)
     const part = intersect(cell.box, region)!
     const eb = bytesPerElement(this.dataType)
     copyRegion(decoded, { box: cell.box, channels: this.numChannels }, bytesOf(target.data), { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
@@ -1037,6 +1042,16 @@ export class CloudVolume {
   toJSON(): Record<string, unknown> {
     return { cloudpath: this.cloudpath, mip: this.#mip, dataType: this.dataType, layerType: this.layerType, scales: this.info.scales.length }
   }
+}
+
+/** Fills `data` with the background; for 0 only the pages are touched (the memory is already zero). */
+function prefill(data: VolumeArray, background: Scalar): void {
+  if (background !== 0 && background !== 0n) {
+    fillArray(data, background)
+    return
+  }
+  const bytes = bytesOf(data)
+  for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0
 }
 
 function alignUp(v: number, offset: number, chunk: number): number {

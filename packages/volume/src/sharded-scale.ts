@@ -57,7 +57,7 @@ export class ShardedScale {
    * `batch` (the next batch is fetched while the caller handles the current one).
    */
   async *fetch<T extends { grid: Vec3 }>(cells: readonly T[], options: { signal?: AbortSignal | undefined; batch?: number }): AsyncGenerator<[T, Uint8Array | undefined]> {
-    const size = Math.max(1, options.batch ?? 256)
+    const size = Math.max(1, options.batch ?? this.defaultBatch())
     const load = (from: number): Promise<Map<bigint, Uint8Array | undefined>> | undefined =>
       from < cells.length ? this.reader.getChunks(cells.slice(from, from + size).map((c) => this.chunkId(c.grid)), { signal: options.signal }) : undefined
     let next = load(0)
@@ -67,6 +67,18 @@ export class ShardedScale {
       next?.catch(() => {}) // surfaced when awaited
       for (const cell of cells.slice(from, from + size)) yield [cell, current.get(this.chunkId(cell.grid))]
     }
+  }
+
+  /**
+   * Chunks per batch: about 4 MiB of stored bytes (raw chunks count their full size, compressed
+   * encodings a quarter), at least 8, at most 256. Two batches are held at once (one prefetched),
+   * so this bounds the memory a read needs besides its output.
+   */
+  defaultBatch(bytesPerVoxel = 8): number {
+    const [x, y, z] = this.scale.chunkSize
+    const raw = x * y * z * bytesPerVoxel
+    const estimate = this.scale.encoding === 'raw' ? raw : raw / 4
+    return Math.max(8, Math.min(256, Math.floor((4 * 1024 * 1024) / Math.max(1, estimate))))
   }
 
   async has(grid: Vec3, options: { signal?: AbortSignal }): Promise<boolean> {
