@@ -13,6 +13,10 @@ const benchmarks: Record<string, { describe: string; run: () => Promise<void> }>
     describe: 'client overhead per small chunkedgraph request vs a bare fetch of the same URL',
     run: async () => (await import('./services/overhead.js')).run(),
   },
+  volume: {
+    describe: 'CloudVolume cutouts (uint64 cseg, uint8 raw) from file:// and loopback HTTP vs read+decode limit; sharded; peak RSS',
+    run: async () => (await import('./volume/index.js')).run(),
+  },
 }
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
