@@ -10,6 +10,7 @@ import { servicesSections, type ServicesState } from './demo/sections-services.j
 import { annotationSections, type AnnotationState } from './demo/sections-annotation.js'
 import { chunkedgraphSections, type ChunkedGraphState } from './demo/sections-chunkedgraph.js'
 import { volumesSections, type VolumesState } from './demo/sections-volumes.js'
+import { lookupSections } from './demo/sections-lookup.js'
 import { cirrusSections } from './demo/sections-cirrus.js'
 
 export async function runDemo(out: DemoOutput = { line: (t) => console.log(t) }): Promise<DemoReport> {
@@ -24,6 +25,7 @@ export async function runDemo(out: DemoOutput = { line: (t) => console.log(t) })
         ...annotationSections(env, state),
         ...chunkedgraphSections(env, state),
         ...volumesSections(env, state),
+        ...lookupSections(env, state),
         ...cirrusSections(env),
       ],
       out,
