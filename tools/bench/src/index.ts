@@ -17,6 +17,10 @@ const benchmarks: Record<string, { describe: string; run: () => Promise<void> }>
     describe: 'CloudVolume cutouts (uint64 cseg, uint8 raw) from file:// and loopback HTTP vs read+decode limit; sharded; peak RSS',
     run: async () => (await import('./volume/index.js')).run(),
   },
+  lookup: {
+    describe: '@daf/lookup: 100,000 points to supervoxel and root ids against the dev server (points/s, requests, peak memory)',
+    run: async () => (await import('./lookup/index.js')).run(),
+  },
 }
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
