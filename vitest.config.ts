@@ -18,7 +18,8 @@ export default defineConfig({
           name: 'node',
           root,
           environment: 'node',
-          include: sources.map((s) => `${s}.test.ts`),
+          // examples/*: Node tests that build an example and drive it (e.g. with playwright-core).
+          include: [...sources.map((s) => `${s}.test.ts`), 'examples/*/src/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
           testTimeout: 20_000,
         },

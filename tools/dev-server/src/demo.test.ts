@@ -3,11 +3,13 @@ import { runDemo } from './demo.js'
 import { check, runSections } from './demo/runner.js'
 
 describe('demo', () => {
-  it('runs every section against the local deployment and checks each result', async () => {
+  // The whole demo (18+ sections) shares two cores with the rest of the suite in CI.
+  it('runs every section against the local deployment and checks each result', { timeout: 120_000 }, async () => {
     const lines: string[] = []
     const home = process.env.HOME
     const report = await runDemo({ line: (t) => lines.push(t) })
-    expect(report.failed).toEqual([])
+    const failures = report.failed.map(({ title, error }) => `${title}: ${error instanceof Error ? error.stack : String(error)}`)
+    expect(failures).toEqual([])
     expect(report.passed.length).toBeGreaterThanOrEqual(3)
     expect(report.checks).toBeGreaterThan(10)
     expect(lines.join('\n')).toContain('datastacks: minnie_demo')
