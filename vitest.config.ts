@@ -25,6 +25,20 @@ export default defineConfig({
         },
       },
       {
+        // Pre-bundle the packages' third-party deps up front: discovering one mid-run makes Vite
+        // reload the page, which can fail a test on a fresh clone (CI always starts cold).
+        optimizeDeps: {
+          include: [
+            '@daf/services > lossless-json',
+            '@daf/services > ajv',
+            '@daf/volume > aws4fetch',
+            '@daf/volume > fast-png',
+            '@daf/volume > fzstd',
+            '@daf/volume > jpeg-js',
+            '@daf/volume > json5',
+            '@daf/lookup > apache-arrow',
+          ],
+        },
         test: {
           name: 'browser',
           root,
