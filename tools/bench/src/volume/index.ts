@@ -7,7 +7,8 @@
 //   no assembly: `readFile` of the `.gz` + native gunzip (file://), bare `fetch` (HTTP), then the
 //   compressed_segmentation decode; nothing is copied into a cutout.
 // - Sharded: the same chunks in 4 shard files, read through the shard indexes (Range requests).
-// - Memory: each read once more in a fresh process; peak RSS growth during the read vs the output.
+// - Memory: each read once more in a fresh process; peak RSS growth during the read (VmHWM, reset
+//   just before the read) vs the output.
 // Goals: >= 70 % of the limit; peak RSS growth <= 2x the output; sharded within 1.5x of unsharded.
 import { execFile } from 'node:child_process'
 import { cpus, tmpdir } from 'node:os'
