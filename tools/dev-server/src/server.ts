@@ -3,6 +3,7 @@
  * global server `{G}` and the local server `{L}`; the pieces (state, request handler) are separate
  * so a second origin can be added later by listening again with the same state and another origin.
  */
+import { setMaxListeners } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -262,6 +263,8 @@ function formatOrigin(host: string, port: number): string {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const host = options.host ?? '127.0.0.1'
   const closing = new AbortController()
+  // Every in-flight request listens for the close; hundreds at once are normal, not a leak.
+  setMaxListeners(0, closing.signal)
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined
   const server: Server = createServer((req, res) => {
     if (!handler) {
