@@ -25,6 +25,13 @@ export interface ShardWriteOptions {
   onStored?: (done: number, total: number, bytes: number) => void
 }
 
+/** Node only: lifts the listener-count warning of one signal (a no-op in browsers). */
+function allowManyListeners(signal: AbortSignal): void {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule
+  const events = typeof getBuiltin === 'function' ? (getBuiltin('node:events') as { setMaxListeners?: (n: number, ...targets: EventTarget[]) => void } | undefined) : undefined
+  events?.setMaxListeners?.(0, signal)
+}
+
 export class ShardedScale {
   readonly spec: ShardingSpec | undefined
   readonly params: ShardingParams
@@ -58,14 +65,26 @@ export class ShardedScale {
    */
   async *fetch<T extends { grid: Vec3 }>(cells: readonly T[], options: { signal?: AbortSignal | undefined; batch?: number }): AsyncGenerator<[T, Uint8Array | undefined]> {
     const size = Math.max(1, options.batch ?? this.defaultBatch())
+    // The reader's Range requests of one batch all listen to one signal: give it a private one
+    // allowed that many listeners (Node warns past 10), aborted with the caller's.
+    const inner = new AbortController()
+    allowManyListeners(inner.signal)
+    const onAbort = (): void => inner.abort(options.signal?.reason)
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    if (options.signal?.aborted) onAbort()
     const load = (from: number): Promise<Map<bigint, Uint8Array | undefined>> | undefined =>
-      from < cells.length ? this.reader.getChunks(cells.slice(from, from + size).map((c) => this.chunkId(c.grid)), { signal: options.signal }) : undefined
-    let next = load(0)
-    for (let from = 0; from < cells.length; from += size) {
-      const current = await next!
-      next = load(from + size)
-      next?.catch(() => {}) // surfaced when awaited
-      for (const cell of cells.slice(from, from + size)) yield [cell, current.get(this.chunkId(cell.grid))]
+      from < cells.length ? this.reader.getChunks(cells.slice(from, from + size).map((c) => this.chunkId(c.grid)), { signal: inner.signal }) : undefined
+    try {
+      let next = load(0)
+      for (let from = 0; from < cells.length; from += size) {
+        const current = await next!
+        next = load(from + size)
+        next?.catch(() => {}) // surfaced when awaited
+        for (const cell of cells.slice(from, from + size)) yield [cell, current.get(this.chunkId(cell.grid))]
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort)
+      inner.abort() // stops a prefetch nobody will read
     }
   }
 
