@@ -25,6 +25,9 @@ export interface ShardWriteOptions {
   onStored?: (done: number, total: number, bytes: number) => void
 }
 
+/** Batches fetched ahead of the one being decoded. */
+const PREFETCH = 2
+
 /** Node only: lifts the listener-count warning of one signal (a no-op in browsers). */
 function allowManyListeners(signal: AbortSignal): void {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule
@@ -61,7 +64,7 @@ export class ShardedScale {
 
   /**
    * Stored bytes (after `data_encoding`) of the chunks at these grid positions, in batches of
-   * `batch` (the next batch is fetched while the caller handles the current one).
+   * `batch` (the next two batches are fetched while the caller handles the current one).
    */
   async *fetch<T extends { grid: Vec3 }>(cells: readonly T[], options: { signal?: AbortSignal | undefined; batch?: number }): AsyncGenerator<[T, Uint8Array | undefined]> {
     const size = Math.max(1, options.batch ?? this.defaultBatch())
@@ -75,11 +78,21 @@ export class ShardedScale {
     const load = (from: number): Promise<Map<bigint, Uint8Array | undefined>> | undefined =>
       from < cells.length ? this.reader.getChunks(cells.slice(from, from + size).map((c) => this.chunkId(c.grid)), { signal: inner.signal }) : undefined
     try {
-      let next = load(0)
+      // Up to PREFETCH batches in flight besides the one being handed out.
+      const queue: Array<Promise<Map<bigint, Uint8Array | undefined>>> = []
+      let nextFrom = 0
+      const fill = (): void => {
+        while (queue.length <= PREFETCH && nextFrom < cells.length) {
+          const p = load(nextFrom)!
+          p.catch(() => {}) // surfaced when awaited
+          queue.push(p)
+          nextFrom += size
+        }
+      }
+      fill()
       for (let from = 0; from < cells.length; from += size) {
-        const current = await next!
-        next = load(from + size)
-        next?.catch(() => {}) // surfaced when awaited
+        const current = await queue.shift()!
+        fill()
         for (const cell of cells.slice(from, from + size)) yield [cell, current.get(this.chunkId(cell.grid))]
       }
     } finally {
@@ -89,15 +102,15 @@ export class ShardedScale {
   }
 
   /**
-   * Chunks per batch: about 4 MiB of stored bytes (raw chunks count their full size, compressed
-   * encodings a quarter), at least 8, at most 256. Two batches are held at once (one prefetched),
-   * so this bounds the memory a read needs besides its output.
+   * Chunks per batch: about 3 MiB of stored bytes (raw chunks count their full size, compressed
+   * encodings a quarter), at least 8, at most 256. Three batches are held at once (two
+   * prefetched), so this bounds the memory a read needs besides its output.
    */
   defaultBatch(bytesPerVoxel = 8): number {
     const [x, y, z] = this.scale.chunkSize
     const raw = x * y * z * bytesPerVoxel
     const estimate = this.scale.encoding === 'raw' ? raw : raw / 4
-    return Math.max(8, Math.min(256, Math.floor((4 * 1024 * 1024) / Math.max(1, estimate))))
+    return Math.max(8, Math.min(256, Math.floor((3 * 1024 * 1024) / Math.max(1, estimate))))
   }
 
   async has(grid: Vec3, options: { signal?: AbortSignal }): Promise<boolean> {
