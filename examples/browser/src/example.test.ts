@@ -13,8 +13,11 @@ import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'
 import { build } from 'vite'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { DEMO_DATASTACK, DEV_TOKEN, chunkedGraphModelFor, startDevServer, type DevServer } from '@daf/tools-dev-server'
+
+// Child processes (and a browser) on a shared 2-core machine: generous per-test time.
+vi.setConfig({ testTimeout: 90_000 })
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const screenshots = join(root, 'screenshots')

@@ -1,8 +1,11 @@
 /** The Node example (README snippet) runs as a script (tsx, a child process) against a local deployment started here. */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { DEV_TOKEN, chunkedGraphModelFor, startDevServer, type DevServer } from '@daf/tools-dev-server'
+
+// Child processes (and a browser) on a shared 2-core machine: generous per-test time.
+vi.setConfig({ testTimeout: 60_000 })
 
 let server: DevServer
 beforeAll(async () => {

@@ -9,10 +9,13 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { tableFromIPC } from 'apache-arrow'
 import { DEMO_DATASTACK, DEV_TOKEN, chunkedGraphModelFor, startDevServer, type ChunkedGraphModel, type DevServer } from '@daf/tools-dev-server'
 import { decodeNpy } from './npy.js'
+
+// Child processes (and a browser) on a shared 2-core machine: generous per-test time.
+vi.setConfig({ testTimeout: 60_000 })
 
 const BIN = fileURLToPath(new URL('../bin/daf.js', import.meta.url))
 const DIST = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
