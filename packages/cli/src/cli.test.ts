@@ -109,7 +109,10 @@ describe('usage and exit codes', () => {
   it('bad input exits 3', async () => {
     const id = await withToken(['roots', '12x'])
     expect(id.code).toBe(3)
-    expect(id.stderr).toMatch(/^daf: error: cannot read 12x/)
+    expect(id.stderr.trim()).toBe('daf: error: 12x is neither a supervoxel id nor a readable file')
+    const missing = await withToken(['annotation', 'post', 'cli_tags', 'missing.csv'])
+    expect(missing.code).toBe(3)
+    expect(missing.stderr.trim()).toBe('daf: error: cannot read missing.csv: no such file')
     const bounds = await withToken(['cutout', 'image', '0:10,0:10', '--out', 'x.npy'])
     expect(bounds.code).toBe(3)
     expect(bounds.stderr).toContain('bounds must look like x0:x1,y0:y1,z0:z1')

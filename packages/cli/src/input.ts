@@ -12,8 +12,25 @@ export type Vec3 = [number, number, number]
 const UINT64_MAX = (1n << 64n) - 1n
 const AXES = ['x', 'y', 'z'] as const
 
+const FS_REASONS: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', EPERM: 'permission denied' }
+
+function readError(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code
+  return inputError(`cannot read ${path}: ${(code && FS_REASONS[code]) ?? code ?? (error as Error).message}`, error)
+}
+
+/** Ids from arguments: decimal ids as they are, anything else is a file of ids (`-`: stdin). */
+export async function idsFromArgs(args: readonly string[], what: string): Promise<bigint[]> {
+  const ids: bigint[] = []
+  for (const arg of args) {
+    if (/^\d+$/.test(arg)) ids.push(parseId(arg, what))
+    else ids.push(...idsFromText(await readInput(arg, `${arg} is neither a ${what} nor a readable file`), arg))
+  }
+  return ids
+}
+
 /** Reads a file, or stdin for `-`. */
-export async function readInput(path: string): Promise<string> {
+export async function readInput(path: string, notFound?: string): Promise<string> {
   if (path === '-') {
     const chunks: Buffer[] = []
     for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
@@ -22,7 +39,8 @@ export async function readInput(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (error) {
-    throw inputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, error)
+    if (notFound && (error as NodeJS.ErrnoException).code === 'ENOENT') throw inputError(notFound, error)
+    throw readError(path, error)
   }
 }
 
@@ -30,7 +48,7 @@ export async function readBytes(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path))
   } catch (error) {
-    throw inputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, error)
+    throw readError(path, error)
   }
 }
 

@@ -1,7 +1,7 @@
 /** `daf annotation tables | get | post | create`. */
 import type { Command } from 'commander'
 import type { Action } from '../program.js'
-import { formatCsv, idsFromText, parseId, parseTimestamp, parseVec3, readInput, readRecords } from '../input.js'
+import { formatCsv, idsFromArgs, parseTimestamp, parseVec3, readRecords } from '../input.js'
 import { createProgress } from '../progress.js'
 
 export function registerAnnotation(program: Command, action: Action): void {
@@ -28,11 +28,7 @@ export function registerAnnotation(program: Command, action: Action): void {
     .action(
       action(async (ctx, table: string, args: string[]) => {
         const client = ctx.client(ctx.requireDatastack())
-        const ids: bigint[] = []
-        for (const arg of args) {
-          if (/^\d+$/.test(arg)) ids.push(parseId(arg, 'annotation id'))
-          else ids.push(...idsFromText(await readInput(arg), arg))
-        }
+        const ids = await idsFromArgs(args, 'annotation id')
         const rows = await client.annotation.getAnnotation(table, ids)
         ctx.out.result(rows)
         if (!ctx.out.json) {

@@ -1,7 +1,7 @@
 /** `daf roots <ids…|file> [--timestamp]`. */
 import type { Command } from 'commander'
 import type { Action } from '../program.js'
-import { idsFromText, parseId, parseTimestamp, readInput } from '../input.js'
+import { idsFromArgs, parseTimestamp } from '../input.js'
 import { createProgress } from '../progress.js'
 
 export function registerRoots(program: Command, action: Action): void {
@@ -13,11 +13,7 @@ export function registerRoots(program: Command, action: Action): void {
     .option('--stop-layer <n>', 'stop at this layer (2 = level-2 ids)', (v) => Number(v))
     .action(
       action(async (ctx, args: string[], opts: { timestamp?: string; stopLayer?: number }) => {
-        const ids: bigint[] = []
-        for (const arg of args) {
-          if (/^\d+$/.test(arg)) ids.push(parseId(arg, 'supervoxel id'))
-          else ids.push(...idsFromText(await readInput(arg), arg))
-        }
+        const ids = await idsFromArgs(args, 'supervoxel id')
         const client = ctx.client(ctx.requireDatastack())
         const progress = createProgress('roots', { quiet: ctx.out.quiet, unit: 'ids' })
         let roots: BigUint64Array
