@@ -4,20 +4,11 @@
  */
 import { InvalidArgumentError, SpecViolation } from './errors.js'
 
-export type DataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'uint64' | 'int64' | 'float32' | 'float64'
+// The element types and their typed arrays are the codec's: one definition for both packages.
+import type { ChunkArrayTypes, ChunkDataType } from '@daf/codec-wasm'
 
-export interface DataTypeArrays {
-  uint8: Uint8Array
-  int8: Int8Array
-  uint16: Uint16Array
-  int16: Int16Array
-  uint32: Uint32Array
-  int32: Int32Array
-  uint64: BigUint64Array
-  int64: BigInt64Array
-  float32: Float32Array
-  float64: Float64Array
-}
+export type DataType = ChunkDataType
+export type DataTypeArrays = ChunkArrayTypes
 
 export type VolumeArray = DataTypeArrays[DataType]
 

@@ -132,7 +132,7 @@ export function createAnnotationClient(ctx: ServiceContext, clientOptions: Annot
     if (pinned !== undefined && pinned !== 2) {
       throw new InvalidParameterError(
         'pinnedVersions.annotation',
-        `annotation API version ${pinned} is not supported: this client speaks AnnotationEngine v2 only (legacy v0 is not implemented)`,
+        `annotation API version ${pinned} is not supported: this client speaks AnnotationEngine v2 only (legacy v0 is not supported)`,
       )
     }
     const [baseUrl, info] = await Promise.all([ctx.localServer({ signal }), ctx.datastackInfo({ signal })])

@@ -206,7 +206,7 @@ export function createChunkedGraphClient(ctx: ServiceContext, options: ChunkedGr
       if (!(CLIENT_API_VERSIONS as readonly number[]).includes(pinned)) {
         throw new InvalidParameterError(
           'pinnedVersions.chunkedgraph',
-          `chunkedgraph API v${pinned} is not supported; this client implements v${CLIENT_API_VERSIONS.join(', v')} (legacy v0 is not implemented)`,
+          `chunkedgraph API v${pinned} is not supported; this client implements v${CLIENT_API_VERSIONS.join(', v')} (legacy v0 is not supported)`,
         )
       }
       return { value: pinned }

@@ -2,7 +2,7 @@
  * The chunkedgraph service (PyChunkedGraph, `{L}/segmentation`, spec §4.4): segmentation API v1
  * routes under `P = {L}/segmentation/api/v1/table/{table_id}`, the table info, the meshing route
  * used by `remeshLevel2Chunks`, and the version endpoints. Legacy v0 (`{L}/segmentation/1.0`) is
- * not implemented: pinning it is an error.
+ * not supported: pinning it is an error.
  *
  * "GET+body" routes (`tabular_change_log_many`, `past_id_mapping`, `valid_nodes`) read a JSON
  * body on a GET; the HTTP layer sends those with `node:http` in Node and refuses them in browsers.
