@@ -20,11 +20,30 @@ export interface EncodeOptions {
 
 export interface DecodeOptions<A extends Uint32Array | BigUint64Array = Uint32Array | BigUint64Array> {
   /**
-   * Decode into this array (`Uint32Array` for uint32, `BigUint64Array` for uint64, exactly
-   * x*y*z*channels elements) instead of a new one, e.g. to reuse buffers across chunks. On error
-   * its contents are unspecified.
+   * Decode into this array (`Uint32Array` for uint32, `BigUint64Array` for uint64) instead of a
+   * new one, e.g. to reuse buffers across chunks. Without `outShape` it must have exactly the
+   * decoded size (x*y*z*channels elements, of `sourceBox` when given); with `outShape`, exactly
+   * the elements of `outShape`. On error its contents are unspecified.
    */
   out?: A
+  /**
+   * Decode into a region of a larger array: the shape `[X, Y, Z]` or `[X, Y, Z, C]` of `out`
+   * (Fortran order, x fastest; C defaults to 1). The decoded voxels (of `sourceBox` when given)
+   * land at `outOffset`; the rest of `out` is left as it is. Needs `out`.
+   */
+  outShape?: VolumeShape
+  /**
+   * Where voxel (0, 0, 0) of the decoded box (channel 0 of `sourceBox`) lands in `out`:
+   * `[ox, oy, oz]` or `[ox, oy, oz, oc]` (default all 0). Needs `outShape`; the decoded box must
+   * fit inside it.
+   */
+  outOffset?: readonly [number, number, number] | readonly [number, number, number, number]
+  /**
+   * Decode only this box of the encoded volume, `[[x0, x1], [y0, y1], [z0, z1]]` with an optional
+   * `[c0, c1]` for channels (ends exclusive, 0 <= start < end <= size). Only the blocks it touches
+   * are decoded (and validated: other blocks' headers are not read). Default: the whole volume.
+   */
+  sourceBox?: ReadonlyArray<readonly [number, number]>
 }
 
 export interface RemapOptions {
@@ -73,12 +92,22 @@ function maxRegionBytes(g: Geometry, size: number): number {
   return Math.min(kStep * g.bz, g.sz) * Math.min(jStep * g.by, g.sy) * g.sx * size
 }
 
-function forEachRegion(g: Geometry, size: number, callback: RegionCallback): void {
+interface RegionRanges {
+  c0: number
+  c1: number
+  k0: number
+  k1: number
+  j0: number
+  j1: number
+}
+
+function forEachRegion(g: Geometry, size: number, callback: RegionCallback, r?: RegionRanges): void {
   if (g.grid === 0) return
   const { kStep, jStep } = regionShape(g, size)
-  for (let c = 0; c < g.nc; c++) {
-    for (let k = 0; k < g.gz; k += kStep) {
-      for (let j = 0; j < g.gy; j += jStep) callback(c, k, Math.min(k + kStep, g.gz), j, Math.min(j + jStep, g.gy))
+  const { c0, c1, k0, k1, j0, j1 } = r ?? { c0: 0, c1: g.nc, k0: 0, k1: g.gz, j0: 0, j1: g.gy }
+  for (let c = c0; c < c1; c++) {
+    for (let k = k0; k < k1; k += kStep) {
+      for (let j = j0; j < j1; j += jStep) callback(c, k, Math.min(k + kStep, k1), j, Math.min(j + jStep, j1))
     }
   }
 }
@@ -233,6 +262,10 @@ export function encodeCompressedSegmentation(
 /**
  * Decodes a compressed_segmentation buffer into a Fortran-order array of `x*y*z*channels`
  * elements. The input is validated completely: a corrupt buffer throws a CodecError.
+ *
+ * With `{ out, outShape, outOffset }` it decodes straight into a region of a larger array (the
+ * rows go from a small WebAssembly slab into `out`, no chunk-sized intermediate array), and with
+ * `sourceBox` only a sub-box of the volume (only its blocks are decoded and validated).
  */
 export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint32', options?: DecodeOptions<Uint32Array>): Uint32Array
 export function decodeCompressedSegmentation(encoded: Uint8Array, shape: VolumeShape, blockSize: BlockSize, dataType: 'uint64', options?: DecodeOptions<BigUint64Array>): BigUint64Array
@@ -250,22 +283,15 @@ export function decodeCompressedSegmentation(
   const bytes = bytesOf(encoded, 'encoded')
   const nWords = encodedWords(bytes, 'decode')
   const size = dataType === 'uint64' ? 8 : 4
+  const plan = decodePlan(g, shape, dataType, size, options)
   let result: Uint32Array | BigUint64Array
   if (options.out !== undefined) {
-    const tag = typedArrayTag(options.out)
-    const want = size === 8 ? 'BigUint64Array' : 'Uint32Array'
-    if (tag !== want) {
-      throw new CodecError('invalid-argument', `compressed_segmentation decode: out must be a ${want} for ${dataType}, got ${tag}`, { expected: want, found: tag })
-    }
-    if (options.out.length !== g.total) {
-      throw new CodecError('invalid-length', `compressed_segmentation decode: out has ${options.out.length} elements, shape ${shape.join('x')} needs ${g.total}`, { expected: g.total, found: options.out.length })
-    }
     result = options.out
   } else {
     try {
-      result = size === 8 ? new BigUint64Array(g.total) : new Uint32Array(g.total)
+      result = size === 8 ? new BigUint64Array(plan.outTotal) : new Uint32Array(plan.outTotal)
     } catch (error) {
-      throw new CodecError('out-of-memory', `compressed_segmentation decode: cannot allocate ${g.total} ${dataType} elements for the output`, { expected: g.total * size, cause: error })
+      throw new CodecError('out-of-memory', `compressed_segmentation decode: cannot allocate ${plan.outTotal} ${dataType} elements for the output`, { expected: plan.outTotal * size, cause: error })
     }
   }
   if (g.grid === 0) {
@@ -278,27 +304,159 @@ export function decodeCompressedSegmentation(
   const outPtr = inPtr + inBytes
   const decodeRegion = size === 8 ? ex.decodeRegionU64 : ex.decodeRegionU32
   const dst = new Uint8Array(result.buffer, result.byteOffset, result.byteLength)
-  const plane = g.sx * g.sy
+  const { box, OX, OY, OZ } = plan
+  const [[cx0, cx1], [cy0, cy1], [cz0, cz1], [cc0, cc1]] = box
+  const outPlane = OX * OY
+  const outVolume = outPlane * OZ
+  const rowBytes = (cx1 - cx0) * size
+  // Whole decoded rows are also whole rows of out: a z-plane of the region is one run.
+  const planeRuns = cx0 === 0 && cx1 === g.sx && OX === g.sx
+  const ranges = {
+    c0: cc0,
+    c1: cc1,
+    k0: Math.floor(cz0 / g.bz),
+    k1: Math.ceil(cz1 / g.bz),
+    j0: Math.floor(cy0 / g.by),
+    j1: Math.ceil(cy1 / g.by),
+  }
   forEachRegion(g, size, (c, k0, k1, j0, j1) => {
     const status = decodeRegion(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, c, k0, k1, j0, j1, outPtr)
     if (status < 0) throw wasmError(ex, status, g, 'decode')
     const heap = new Uint8Array(ex.memory.buffer)
+    // The slab holds [z][y][x] for z in [z0, z1), y in [y0, y1), all x.
     const z0 = k0 * g.bz
-    const z1 = Math.min(k1 * g.bz, g.sz)
     const y0 = j0 * g.by
     const y1 = Math.min(j1 * g.by, g.sy)
-    const channel = c * g.nvox
-    if (y0 === 0 && y1 === g.sy) {
-      dst.set(heap.subarray(outPtr, outPtr + (z1 - z0) * plane * size), (channel + z0 * plane) * size)
-    } else {
-      const rows = (y1 - y0) * g.sx * size
-      for (let z = z0; z < z1; z++) {
-        const from = outPtr + (z - z0) * rows
-        dst.set(heap.subarray(from, from + rows), (channel + z * plane + y0 * g.sx) * size)
+    const ny = y1 - y0
+    const za = Math.max(z0, cz0)
+    const zb = Math.min(k1 * g.bz, g.sz, cz1)
+    const ya = Math.max(y0, cy0)
+    const yb = Math.min(y1, cy1)
+    const outChannel = (plan.oc + c - cc0) * outVolume
+    const srcRow = g.sx * size
+    if (planeRuns) {
+      if (ya === 0 && yb === g.sy && OY === g.sy) {
+        // The slab's z-planes are consecutive planes of out: one copy.
+        const from = outPtr + ((za - z0) * ny + (ya - y0)) * srcRow
+        dst.set(heap.subarray(from, from + (zb - za) * ny * srcRow), (outChannel + (plan.oz + za - cz0) * outPlane + (plan.oy + ya - cy0) * OX) * size)
+        return
       }
+      const run = (yb - ya) * srcRow
+      for (let z = za; z < zb; z++) {
+        const from = outPtr + ((z - z0) * ny + (ya - y0)) * srcRow
+        dst.set(heap.subarray(from, from + run), (outChannel + (plan.oz + z - cz0) * outPlane + (plan.oy + ya - cy0) * OX) * size)
+      }
+      return
     }
-  })
+    // Row by row: views of the slab's rows are cached (the slab sits at the same place in the
+    // same memory from call to call), so each row is one TypedArray.prototype.set (a memmove).
+    const views = rowViews(heap.buffer, outPtr + cx0 * size, srcRow, rowBytes, (zb - z0) * ny)
+    const dRow = OX * size
+    for (let z = za; z < zb; z++) {
+      let r = (z - z0) * ny + (ya - y0)
+      let d = (outChannel + (plan.oz + z - cz0) * outPlane + (plan.oy + ya - cy0) * OX + plan.ox) * size
+      for (let y = ya; y < yb; y++, r++, d += dRow) dst.set(views[r]!, d)
+    }
+  }, ranges)
   return result
+}
+
+interface DecodePlan {
+  /** Decoded box of the encoded volume: x, y, z, channel ranges (ends exclusive). */
+  box: [[number, number], [number, number], [number, number], [number, number]]
+  OX: number
+  OY: number
+  OZ: number
+  ox: number
+  oy: number
+  oz: number
+  oc: number
+  /** Elements of the output array. */
+  outTotal: number
+}
+
+const AXES = ['x', 'y', 'z', 'c'] as const
+
+function isIndex(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min
+}
+
+/** Validates `out`, `outShape`, `outOffset` and `sourceBox` against each other and the volume. */
+function decodePlan(g: Geometry, shape: VolumeShape, dataType: SegmentationDataType, size: number, options: DecodeOptions): DecodePlan {
+  const bad = (field: string, message: string, expected: string, found: unknown): CodecError =>
+    new CodecError('invalid-argument', `compressed_segmentation decode: ${field} ${message}`, { expected, found: typeof found === 'number' ? found : JSON.stringify(found) })
+  const dims = [g.sx, g.sy, g.sz, g.nc]
+  const box: DecodePlan['box'] = [[0, g.sx], [0, g.sy], [0, g.sz], [0, g.nc]]
+  const { sourceBox, outShape, outOffset, out } = options
+  if (sourceBox !== undefined) {
+    if (!Array.isArray(sourceBox) || (sourceBox.length !== 3 && sourceBox.length !== 4)) {
+      throw bad('sourceBox', `must be [[x0, x1], [y0, y1], [z0, z1]] or with [c0, c1], got ${JSON.stringify(sourceBox)}`, '3 or 4 [start, end] pairs', sourceBox)
+    }
+    for (let d = 0; d < sourceBox.length; d++) {
+      const r: unknown = sourceBox[d]
+      const limit = dims[d]!
+      if (!Array.isArray(r) || r.length !== 2 || !isIndex(r[0], 0) || !isIndex(r[1], 0) || r[0] >= r[1] || r[1] > limit) {
+        throw bad(`sourceBox[${d}] (${AXES[d]})`, `must be [start, end] with 0 <= start < end <= ${limit} (shape ${shape.join('x')}), got ${JSON.stringify(r)}`, `0 <= start < end <= ${limit}`, r)
+      }
+      box[d] = [r[0], r[1]]
+    }
+  }
+  const extent = box.map(([a, b]) => b - a)
+  const want = size === 8 ? 'BigUint64Array' : 'Uint32Array'
+  if (out !== undefined) {
+    const tag = typedArrayTag(out)
+    if (tag !== want) {
+      throw new CodecError('invalid-argument', `compressed_segmentation decode: out must be a ${want} for ${dataType}, got ${tag}`, { expected: want, found: tag })
+    }
+  }
+  if (outShape === undefined) {
+    if (outOffset !== undefined) throw bad('outOffset', 'needs outShape (the shape of out)', 'outShape', outOffset)
+    const outTotal = extent[0]! * extent[1]! * extent[2]! * extent[3]!
+    if (out !== undefined && out.length !== outTotal) {
+      const what = sourceBox === undefined ? `shape ${shape.join('x')}` : `sourceBox ${extent.join('x')}`
+      throw new CodecError('invalid-length', `compressed_segmentation decode: out has ${out.length} elements, ${what} needs ${outTotal}`, { expected: outTotal, found: out.length })
+    }
+    return { box, OX: extent[0]!, OY: extent[1]!, OZ: extent[2]!, ox: 0, oy: 0, oz: 0, oc: 0, outTotal }
+  }
+  if (out === undefined) throw bad('outShape', 'needs out (the array to decode into)', 'out', outShape)
+  if (!Array.isArray(outShape) || (outShape.length !== 3 && outShape.length !== 4) || !outShape.every((v) => isIndex(v, 1))) {
+    throw bad('outShape', `must be [X, Y, Z] or [X, Y, Z, C] of positive integers, got ${JSON.stringify(outShape)}`, '[X, Y, Z(, C)] positive integers', outShape)
+  }
+  const os = [outShape[0], outShape[1], outShape[2], outShape.length === 4 ? outShape[3] : 1] as number[]
+  const outTotal = os[0]! * os[1]! * os[2]! * os[3]!
+  if (out.length !== outTotal) {
+    throw new CodecError('invalid-length', `compressed_segmentation decode: out has ${out.length} elements, outShape ${outShape.join('x')} needs ${outTotal}`, { expected: outTotal, found: out.length })
+  }
+  const off = [0, 0, 0, 0]
+  if (outOffset !== undefined) {
+    if (!Array.isArray(outOffset) || (outOffset.length !== 3 && outOffset.length !== 4) || !outOffset.every((v) => isIndex(v, 0))) {
+      throw bad('outOffset', `must be [ox, oy, oz] or [ox, oy, oz, oc] of non-negative integers, got ${JSON.stringify(outOffset)}`, '[ox, oy, oz(, oc)] non-negative integers', outOffset)
+    }
+    for (let d = 0; d < outOffset.length; d++) off[d] = outOffset[d]!
+  }
+  for (let d = 0; d < 4; d++) {
+    if (off[d]! + extent[d]! > os[d]!) {
+      throw bad(
+        `outOffset[${d}] (${AXES[d]})`,
+        `${off[d]} + the decoded ${AXES[d]} extent ${extent[d]} is ${off[d]! + extent[d]!}, past outShape[${d}] = ${os[d]}: the decoded box must fit inside out`,
+        `<= ${os[d]! - extent[d]!}`,
+        off[d],
+      )
+    }
+  }
+  return { box, OX: os[0]!, OY: os[1]!, OZ: os[2]!, ox: off[0]!, oy: off[1]!, oz: off[2]!, oc: off[3]!, outTotal }
+}
+
+let viewCache: { buffer: ArrayBufferLike; start: number; stride: number; length: number; views: Uint8Array[] } | undefined
+
+/** Views of `count` rows of `length` bytes, `stride` apart from `start` in `buffer` (cached). */
+function rowViews(buffer: ArrayBufferLike, start: number, stride: number, length: number, count: number): Uint8Array[] {
+  let c = viewCache
+  if (!c || c.buffer !== buffer || c.start !== start || c.stride !== stride || c.length !== length) {
+    c = viewCache = { buffer, start, stride, length, views: [] }
+  }
+  for (let r = c.views.length; r < count; r++) c.views.push(new Uint8Array(buffer, start + r * stride, length))
+  return c.views
 }
 
 /**

@@ -290,6 +290,128 @@ export function codecSuite(env: SuiteEnvironment): void {
     })
   })
 
+  describe('decode into a region of a larger array (outShape, outOffset, sourceBox)', () => {
+    /** The expected out: `fill` everywhere, then the full decode's sourceBox copied to outOffset. */
+    function manual(full: Uint32Array | BigUint64Array, shape: number[], box: number[][], outShape: number[], off: number[], fill: number): Uint32Array | BigUint64Array {
+      const n = outShape.reduce((a, b) => a * b, 1)
+      const out = full instanceof BigUint64Array ? new BigUint64Array(n).fill(BigInt(fill)) : new Uint32Array(n).fill(fill)
+      const [X, Y, Z] = outShape as [number, number, number]
+      const [sx, sy, sz] = shape as [number, number, number]
+      for (let c = box[3]![0]!; c < box[3]![1]!; c++) {
+        for (let z = box[2]![0]!; z < box[2]![1]!; z++) {
+          for (let y = box[1]![0]!; y < box[1]![1]!; y++) {
+            for (let x = box[0]![0]!; x < box[0]![1]!; x++) {
+              const d = off[0]! + x - box[0]![0]! + X * (off[1]! + y - box[1]![0]! + Y * (off[2]! + z - box[2]![0]! + Z * (off[3]! + c - box[3]![0]!)))
+              out[d] = full[x + sx * (y + sy * (z + sz * c))]!
+            }
+          }
+        }
+      }
+      return out
+    }
+
+    it('equals a full decode copied by hand, for random shapes, blocks, boxes, offsets and channels', () => {
+      const random = prng(77)
+      for (let trial = 0; trial < 60; trial++) {
+        const dataType: DataType = trial % 2 === 0 ? 'uint64' : 'uint32'
+        const nc = trial % 5 === 0 ? 1 + randomInt(random, 3) : 1
+        const shape = [1 + randomInt(random, 40), 1 + randomInt(random, 30), 1 + randomInt(random, 20)]
+        const block: BlockSize = [1 + randomInt(random, 9), 1 + randomInt(random, 9), 1 + randomInt(random, 9)]
+        const full4: VolumeShape = [shape[0]!, shape[1]!, shape[2]!, nc]
+        const data = randomVolume(random, shape[0]! * shape[1]! * shape[2]! * nc, 1 + randomInt(random, 300), dataType)
+        const encoded = encodeCompressedSegmentation(data, full4, block)
+        const dims = [...shape, nc]
+        const whole = trial % 3 === 0
+        const box = dims.map((s) => {
+          if (whole) return [0, s]
+          const a = randomInt(random, s)
+          return [a, a + 1 + randomInt(random, s - a)]
+        })
+        const extent = box.map(([a, b]) => b! - a!)
+        const off = extent.map(() => randomInt(random, 6))
+        if (trial % 4 === 0) off[0] = 0
+        const outShape = extent.map((e, d) => e + off[d]! + (trial % 4 === 0 && d === 0 ? 0 : randomInt(random, 6)))
+        const n = outShape.reduce((a, b) => a * b, 1)
+        const out = dataType === 'uint64' ? new BigUint64Array(n).fill(9n) : new Uint32Array(n).fill(9)
+        const expected = manual(data, shape, box, outShape, off, 9)
+        const options = { out, outShape: outShape as unknown as VolumeShape, outOffset: off as unknown as [number, number, number, number], sourceBox: box as unknown as [number, number][] }
+        const result = decodeCompressedSegmentation(encoded, full4, block, dataType, options as never)
+        expect(result).toBe(out)
+        expect(out, `trial ${trial}: shape ${full4.join('x')} block ${block.join('x')} box ${JSON.stringify(box)} out ${outShape.join('x')} at ${off.join(',')}`).toEqual(expected)
+      }
+    })
+
+    it('takes 3-element outShape/outOffset, a sourceBox alone (a cropped new array), and bigger slabs than one region', () => {
+      const random = prng(78)
+      const shape: VolumeShape = [64, 64, 64]
+      const data = randomVolume(random, 64 ** 3, 50, 'uint64') as BigUint64Array
+      const encoded = encodeCompressedSegmentation(data, shape, [8, 8, 8])
+      // A 64³ uint64 chunk at offsets in a 200x150x130 array: the volume read path's case.
+      const out = new BigUint64Array(200 * 150 * 130)
+      decodeCompressedSegmentation(encoded, shape, [8, 8, 8], 'uint64', { out, outShape: [200, 150, 130], outOffset: [100, 70, 66] })
+      expect(out).toEqual(manual(data, [64, 64, 64], [[0, 64], [0, 64], [0, 64], [0, 1]], [200, 150, 130, 1], [100, 70, 66, 0], 0))
+      // Without outShape, sourceBox gives a new array of the box's size.
+      const cropped = decodeCompressedSegmentation(encoded, shape, [8, 8, 8], 'uint64', { sourceBox: [[3, 40], [9, 10], [60, 64]] })
+      expect(cropped).toEqual(manual(data, [64, 64, 64], [[3, 40], [9, 10], [60, 64], [0, 1]], [37, 1, 4, 1], [0, 0, 0, 0], 0))
+      // Same rows in out as in the volume (x full width): plane copies.
+      const planes = new BigUint64Array(64 * 64 * 70)
+      decodeCompressedSegmentation(encoded, shape, [8, 8, 8], 'uint64', { out: planes, outShape: [64, 64, 70], outOffset: [0, 0, 5] })
+      expect(planes).toEqual(manual(data, [64, 64, 64], [[0, 64], [0, 64], [0, 64], [0, 1]], [64, 64, 70, 1], [0, 0, 5, 0], 0))
+      // Small uint32 volume: several block z-rows per region.
+      const small = randomVolume(random, 16 * 8 * 40, 5, 'uint32') as Uint32Array
+      const enc32 = encodeCompressedSegmentation(small, [16, 8, 40], [4, 4, 4])
+      const out32 = new Uint32Array(20 * 8 * 41)
+      decodeCompressedSegmentation(enc32, [16, 8, 40], [4, 4, 4], 'uint32', { out: out32, outShape: [20, 8, 41], outOffset: [2, 0, 1] })
+      expect(out32).toEqual(manual(small, [16, 8, 40], [[0, 16], [0, 8], [0, 40], [0, 1]], [20, 8, 41, 1], [2, 0, 1, 0], 0))
+    })
+
+    it('validates out, outShape, outOffset and sourceBox, naming the field', () => {
+      const shape: VolumeShape = [10, 9, 8, 2]
+      const data = randomVolume(prng(79), 10 * 9 * 8 * 2, 7, 'uint64') as BigUint64Array
+      const encoded = encodeCompressedSegmentation(data, shape, [4, 4, 4])
+      const dec = (options: Record<string, unknown>, dataType: DataType = 'uint64'): unknown =>
+        decodeCompressedSegmentation(encoded, shape, [4, 4, 4], dataType, options as never)
+      const out = new BigUint64Array(20 * 20 * 20 * 2)
+      const ok = { out, outShape: [20, 20, 20, 2], outOffset: [10, 11, 12, 0] }
+      expect(dec(ok)).toBe(out)
+      const message = (options: Record<string, unknown>, code: string, dataType: DataType = 'uint64'): string =>
+        expectCodecError(() => dec(options, dataType), code).message
+      expect(message({ ...ok, out: new Uint32Array(out.length) }, 'invalid-argument')).toMatch(/out must be a BigUint64Array/)
+      expect(message({ ...ok, out: new BigUint64Array(5) }, 'invalid-length')).toMatch(/outShape 20x20x20x2 needs 16000/)
+      expect(message({ ...ok, out: new Uint32Array(7) }, 'invalid-length', 'uint32')).toMatch(/out has 7 elements, outShape 20x20x20x2 needs 16000/)
+      expect(message({ ...ok, out: undefined }, 'invalid-argument')).toMatch(/outShape needs out/)
+      expect(message({ outOffset: [0, 0, 0] }, 'invalid-argument')).toMatch(/outOffset needs outShape/)
+      expect(message({ ...ok, outShape: [20, 20] }, 'invalid-argument')).toMatch(/outShape must be/)
+      expect(message({ ...ok, outShape: [20, 20, 0, 2] }, 'invalid-argument')).toMatch(/outShape must be/)
+      expect(message({ ...ok, outShape: [20, 20.5, 20, 2] }, 'invalid-argument')).toMatch(/outShape must be/)
+      expect(message({ ...ok, outOffset: [1, -1, 0] }, 'invalid-argument')).toMatch(/outOffset must be/)
+      expect(message({ ...ok, outOffset: [11, 0, 0] }, 'invalid-argument')).toMatch(/outOffset\[0\] \(x\) 11 \+ the decoded x extent 10 is 21, past outShape\[0\] = 20/)
+      expect(message({ ...ok, outOffset: [0, 0, 13] }, 'invalid-argument')).toMatch(/outOffset\[2\] \(z\)/)
+      expect(message({ ...ok, outOffset: [0, 0, 0, 1] }, 'invalid-argument')).toMatch(/outOffset\[3\] \(c\)/)
+      expect(message({ ...ok, outShape: [20, 20, 20], out: new BigUint64Array(8000) }, 'invalid-argument')).toMatch(/outOffset\[3\] \(c\) 0 \+ the decoded c extent 2 is 2, past outShape\[3\] = 1/)
+      expect(message({ ...ok, sourceBox: [[0, 10], [0, 9]] }, 'invalid-argument')).toMatch(/sourceBox must be/)
+      expect(message({ ...ok, sourceBox: [[0, 11], [0, 9], [0, 8]] }, 'invalid-argument')).toMatch(/sourceBox\[0\] \(x\) must be \[start, end\] with 0 <= start < end <= 10/)
+      expect(message({ ...ok, sourceBox: [[0, 10], [4, 4], [0, 8]] }, 'invalid-argument')).toMatch(/sourceBox\[1\] \(y\)/)
+      expect(message({ ...ok, sourceBox: [[0, 10], [0, 9], [0, 8], [1, 3]] }, 'invalid-argument')).toMatch(/sourceBox\[3\] \(c\)/)
+      expect(message({ sourceBox: [[0, 10], [0, 9], [0, 8]], out: new BigUint64Array(10) }, 'invalid-length')).toMatch(/sourceBox 10x9x8x2 needs 1440/)
+      // A sourceBox fits where the whole volume would not.
+      expect(dec({ ...ok, outOffset: [15, 15, 15, 1], sourceBox: [[5, 10], [4, 9], [3, 8], [1, 2]] })).toBe(out)
+    })
+
+    it('gives the codec errors of the blocks it decodes, and skips blocks outside sourceBox', () => {
+      // Two 2x2x1 blocks; the second has encodedBits 3.
+      const stream = bytesOfWords([1, 4, 5, 0x03000004, 5, 7])
+      expectCodecError(() => decodeCompressedSegmentation(stream, [4, 2, 1], [2, 2, 1], 'uint32'), 'invalid-encoded-bits')
+      const out = new Uint32Array(6 * 2)
+      expectCodecError(() => decodeCompressedSegmentation(stream, [4, 2, 1], [2, 2, 1], 'uint32', { out, outShape: [6, 2, 1], outOffset: [2, 0, 0] }), 'invalid-encoded-bits')
+      // The whole block row is decoded, so x-cropping does not skip it ...
+      expectCodecError(() => decodeCompressedSegmentation(stream, [4, 2, 1], [2, 2, 1], 'uint32', { sourceBox: [[0, 2], [0, 2], [0, 1]] }), 'invalid-encoded-bits')
+      // ... but blocks in other z rows are not read.
+      const stream2 = bytesOfWords([1, 4, 5, 0x03000004, 5, 7])
+      expect(decodeCompressedSegmentation(stream2, [2, 2, 2], [2, 2, 1], 'uint32', { sourceBox: [[0, 2], [0, 2], [0, 1]] })).toEqual(new Uint32Array(4).fill(7))
+    })
+  })
+
   describe('remap', () => {
     const shape: VolumeShape = [6, 5, 4, 2]
     const block: BlockSize = [4, 2, 3]
