@@ -225,6 +225,22 @@ describe('writes (§6.4)', () => {
     expect(firstDifference(cut.data, arrayOf('uint64', [[3, 69], [1, 39], [2, 19]], 1, big))).toBe(-1)
   })
 
+  it('compressed_segmentation chunks decode straight into the cutout: clipped chunks, channel subsets, background outside', async () => {
+    const fill = (x: number, y: number, z: number, c: number): number => 1000 * c + ((x >> 2) + (y >> 3) * 7 + (z >> 1) * 13) % 50
+    const { vol } = await makeLayer({ size: [50, 37, 21], offset: [-5, 2, 0], chunk: [16, 16, 8], dataType: 'uint32', numChannels: 3, encoding: 'compressed_segmentation', layerType: 'image', fill })
+    const box = [[-3, 40], [5, 38], [1, 20]]
+    const all = await vol.read(box)
+    expect(firstDifference(all.data, arrayOf('uint32', box, 3, fill))).toBe(-1)
+    const some = await vol.read([...box, [1, 3]] as never)
+    expect(some.shape).toEqual([43, 33, 19, 2])
+    expect(firstDifference(some.data, arrayOf('uint32', box, 2, (x, y, z, c) => fill(x, y, z, c + 1)))).toBe(-1)
+    vol.bounded = false
+    const outside = [[-8, 3], [0, 10], [18, 23]]
+    const cut = await vol.read(outside)
+    const inside = (x: number, y: number, z: number): boolean => x >= -5 && x < 45 && y >= 2 && y < 39 && z >= 0 && z < 21
+    expect(firstDifference(cut.data, arrayOf('uint32', outside, 3, (x, y, z, c) => (inside(x, y, z) ? fill(x, y, z, c) : 0)))).toBe(-1)
+  })
+
   it('negative coordinates upload and download (test_negative_coords_upload_download)', async () => {
     const { vol, storage } = await makeLayer({ size: [128, 128, 64], offset: [-64, -64, -64], fill: (x, y, z) => (x + 64 + y + z + 200) % 256 })
     expect(storage.chunkKeys('1_1_1/-64-0_-64-0_-64-0')).toEqual(['1_1_1/-64-0_-64-0_-64-0'])

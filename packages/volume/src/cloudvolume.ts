@@ -35,7 +35,7 @@ import {
   fillArray,
   toElement,
 } from './dtypes.js'
-import { type ChunkFormat, checkFormat, contentTypeOf, decodeChunkTransient, defaultCompression, encodeChunk } from './encodings.js'
+import { type ChunkFormat, checkFormat, contentTypeOf, decodeChunkInto, decodeChunkTransient, defaultCompression, encodeChunk } from './encodings.js'
 import {
   AlignmentError,
   CyclicRedirect,
@@ -566,9 +566,18 @@ export class CloudVolume {
       }
       return 0
     }
-    // Valid until the next decode: copied into the target right away.
-    const decoded = decodeChunkTransient(this.format(scale), stored, boxShape(cell.box), file)
+    const format = this.format(scale)
     const part = intersect(cell.box, region)!
+    const cb = cell.box
+    const tb = target.box
+    // compressed_segmentation: each chunk's part decodes straight into the output.
+    const sourceBox = [0, 1, 2].map((d) => [part[d]![0] - cb[d]![0], part[d]![1] - cb[d]![0]] as const)
+    sourceBox.push([target.channelStart, target.channelStart + target.channels])
+    const outShape = [tb[0][1] - tb[0][0], tb[1][1] - tb[1][0], tb[2][1] - tb[2][0], target.channels] as const
+    const outOffset = [part[0][0] - tb[0][0], part[1][0] - tb[1][0], part[2][0] - tb[2][0], 0] as const
+    if (decodeChunkInto(format, stored, boxShape(cb), sourceBox, target.data, outShape, outOffset, file)) return stored.byteLength
+    // Valid until the next decode: copied into the target right away.
+    const decoded = decodeChunkTransient(format, stored, boxShape(cell.box), file)
     const eb = bytesPerElement(this.dataType)
     copyRegion(decoded, { box: cell.box, channels: this.numChannels }, bytesOf(target.data), { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
     return stored.byteLength

@@ -170,6 +170,36 @@ export function decodeChunkTransient(format: ChunkFormat, bytes: Uint8Array, sha
   return bytesOf(out)
 }
 
+/**
+ * Decodes the part `sourceBox` (chunk-relative, `[[x0, x1], [y0, y1], [z0, z1], [c0, c1]]`) of a
+ * compressed_segmentation chunk of clipped shape `shape` straight into `out` (shape `outShape`,
+ * `[X, Y, Z, C]`) at `outOffset`: no chunk-sized intermediate array, no second copy. Returns false
+ * (nothing done) for other encodings and data types; the caller decodes and copies those.
+ */
+export function decodeChunkInto(
+  format: ChunkFormat,
+  bytes: Uint8Array,
+  shape: Vec3,
+  sourceBox: readonly (readonly [number, number])[],
+  out: VolumeArray,
+  outShape: readonly [number, number, number, number],
+  outOffset: readonly [number, number, number, number],
+  file?: string,
+): boolean {
+  if (format.encoding !== 'compressed_segmentation' || (format.dataType !== 'uint32' && format.dataType !== 'uint64') || !format.blockSize) return false
+  try {
+    decodeCompressedSegmentation(bytes, [shape[0], shape[1], shape[2], format.numChannels], format.blockSize, format.dataType, {
+      out: out as never,
+      outShape,
+      outOffset,
+      sourceBox,
+    })
+  } catch (error) {
+    return wrapCodecError(error, 'compressed_segmentation chunk', file)
+  }
+  return true
+}
+
 /** Encodes one chunk (a Fortran-order array of `shape` x channels). */
 export function encodeChunk(format: ChunkFormat, array: VolumeArray, shape: Vec3): Uint8Array {
   checkFormat(format)
