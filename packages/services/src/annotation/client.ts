@@ -45,7 +45,7 @@ import type {
   UpdateMetadataOptions,
   WriteOptions,
 } from './types.js'
-import { createSchemaCompiler, type CompiledSchema } from './validate.js'
+import type { CompiledSchema, SchemaCompiler } from './validate.js'
 
 export interface AnnotationClient {
   /** `{av}`: the aligned volume the datastack's annotations live in (from its info record). */
@@ -125,7 +125,17 @@ function onceLogger(logger: Logger): Logger {
 export function createAnnotationClient(ctx: ServiceContext, clientOptions: AnnotationClientOptions = {}): AnnotationClient {
   const http = ctx.http
   const gateLogger = onceLogger(ctx.logger)
-  const schemas = createSchemaCompiler()
+  // ajv is needed only to validate staged uploads: load it on first use, so apps that never
+  // upload (and their bundles' start-up) don't pay for it. A failed load is retried next time.
+  let compiler: Promise<SchemaCompiler> | undefined
+  const schemaCompiler = (): Promise<SchemaCompiler> =>
+    (compiler ??= import('./validate.js').then(
+      (m) => m.createSchemaCompiler(),
+      (error: unknown) => {
+        compiler = undefined
+        throw error
+      },
+    ))
 
   async function target(signal: AbortSignal | undefined): Promise<{ baseUrl: string; av: string }> {
     const pinned = ctx.pinnedVersions?.annotation
@@ -158,6 +168,7 @@ export function createAnnotationClient(ctx: ServiceContext, clientOptions: Annot
   }
 
   async function fetchSchema(schemaType: string, signal: AbortSignal | undefined): Promise<CompiledSchema> {
+    const schemas = await schemaCompiler()
     const hit = schemas.get(schemaType)
     if (hit) return hit
     // The schema service lives on the global server; called directly, not through the schema client.

@@ -37,11 +37,13 @@ export function isSchemaDocument(v: unknown): v is AnnotationSchemaDocument {
   return name !== undefined && d.definitions !== null && typeof d.definitions === 'object' && name in (d.definitions as object)
 }
 
-/** A validator factory: one ajv instance, validators compiled once per schema type (success only). */
-export function createSchemaCompiler(): {
+export interface SchemaCompiler {
   get(schemaType: string): CompiledSchema | undefined
   compile(schemaType: string, doc: unknown): CompiledSchema
-} {
+}
+
+/** A validator factory: one ajv instance, validators compiled once per schema type (success only). */
+export function createSchemaCompiler(): SchemaCompiler {
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false })
   const cache = new Map<string, CompiledSchema>()
   const get = (schemaType: string) => cache.get(schemaType)
