@@ -45,9 +45,16 @@ export interface ChunkCodec<D extends ChunkDataType = ChunkDataType> {
 /** Builds a codec for validated options (dataType known, chunkShape checked, numChannels set). */
 export type ChunkCodecFactory = (options: Required<Omit<ChunkCodecOptions, 'blockSize'>> & Pick<ChunkCodecOptions, 'blockSize'>) => ChunkCodec
 
-type Constructor = { new (buffer: ArrayBuffer): ChunkArray; readonly BYTES_PER_ELEMENT: number; readonly name: string }
+/** A typed-array constructor of one data type (length, or buffer + offset + length). */
+export type ChunkArrayConstructor = {
+  new (length: number): ChunkArray
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): ChunkArray
+  readonly BYTES_PER_ELEMENT: number
+  readonly name: string
+}
 
-const ARRAY_TYPES: Record<ChunkDataType, Constructor> = {
+/** The typed array of each data type: the one table the codec and `@daf/volume` share. */
+export const CHUNK_ARRAY_TYPES: Readonly<Record<ChunkDataType, ChunkArrayConstructor>> = {
   uint8: Uint8Array,
   int8: Int8Array,
   uint16: Uint16Array,
@@ -58,11 +65,11 @@ const ARRAY_TYPES: Record<ChunkDataType, Constructor> = {
   int64: BigInt64Array,
   float32: Float32Array,
   float64: Float64Array,
-}
+} as unknown as Record<ChunkDataType, ChunkArrayConstructor>
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 
-function checkArray(array: unknown, ctor: Constructor, length: number, what: string): asserts array is ChunkArray {
+function checkArray(array: unknown, ctor: ChunkArrayConstructor, length: number, what: string): asserts array is ChunkArray {
   const tag = typedArrayTag(array)
   if (tag !== ctor.name) {
     throw new CodecError('invalid-argument', `${what}: expected a ${ctor.name}, got ${tag}`, { expected: ctor.name, found: tag })
@@ -80,7 +87,7 @@ function checkBytes(bytes: unknown, what: string): asserts bytes is Uint8Array {
 
 const rawCodec: ChunkCodecFactory = ({ dataType, chunkShape, numChannels }) => {
   if (!LITTLE_ENDIAN) throw new CodecError('unsupported', 'raw chunks are little-endian; this host is big-endian')
-  const ctor = ARRAY_TYPES[dataType]
+  const ctor = CHUNK_ARRAY_TYPES[dataType]
   const length = geometry([...chunkShape, numChannels], [1, 1, 1]).total
   const byteLength = length * ctor.BYTES_PER_ELEMENT
   return {
@@ -110,7 +117,7 @@ const compressedSegmentationCodec: ChunkCodecFactory = ({ dataType, chunkShape, 
   }
   const shape = [chunkShape[0], chunkShape[1], chunkShape[2], numChannels] as const
   const length = geometry(shape, blockSize).total
-  const ctor = ARRAY_TYPES[dataType]
+  const ctor = CHUNK_ARRAY_TYPES[dataType]
   return {
     encoding: 'compressed_segmentation',
     dataType,
@@ -152,8 +159,8 @@ export function chunkCodec<D extends ChunkDataType>(encoding: string, options: C
     throw new CodecError('unknown-encoding', `unknown chunk encoding '${encoding}' (supported: ${chunkEncodings().join(', ')})`, { expected: chunkEncodings().join(' | '), found: encoding })
   }
   const { dataType, chunkShape, numChannels = 1, blockSize } = options ?? ({} as ChunkCodecOptions<D>)
-  if (!Object.prototype.hasOwnProperty.call(ARRAY_TYPES, dataType)) {
-    throw new CodecError('invalid-argument', `unknown data type '${String(dataType)}' (supported: ${Object.keys(ARRAY_TYPES).join(', ')})`, { found: String(dataType) })
+  if (!Object.prototype.hasOwnProperty.call(CHUNK_ARRAY_TYPES, dataType)) {
+    throw new CodecError('invalid-argument', `unknown data type '${String(dataType)}' (supported: ${Object.keys(CHUNK_ARRAY_TYPES).join(', ')})`, { found: String(dataType) })
   }
   if (!Array.isArray(chunkShape) || chunkShape.length !== 3) {
     throw new CodecError('invalid-argument', `chunkShape must be [x, y, z], got ${JSON.stringify(chunkShape)}`)

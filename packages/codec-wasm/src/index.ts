@@ -15,7 +15,9 @@ export {
   remapCompressedSegmentation,
 } from './compressed-segmentation.js'
 export {
+  CHUNK_ARRAY_TYPES,
   type ChunkArray,
+  type ChunkArrayConstructor,
   type ChunkArrayTypes,
   type ChunkCodec,
   type ChunkCodecFactory,

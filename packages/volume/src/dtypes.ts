@@ -5,32 +5,17 @@
 import { InvalidArgumentError, SpecViolation } from './errors.js'
 
 // The element types and their typed arrays are the codec's: one definition for both packages.
-import type { ChunkArrayTypes, ChunkDataType } from '@daf/codec-wasm'
+import { CHUNK_ARRAY_TYPES, type ChunkArrayConstructor, type ChunkArrayTypes, type ChunkDataType } from '@daf/codec-wasm'
 
 export type DataType = ChunkDataType
 export type DataTypeArrays = ChunkArrayTypes
 
 export type VolumeArray = DataTypeArrays[DataType]
 
-type ArrayConstructor = {
-  new (length: number): VolumeArray
-  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): VolumeArray
-  readonly BYTES_PER_ELEMENT: number
-  readonly name: string
-}
+type ArrayConstructor = ChunkArrayConstructor
 
-export const ARRAY_CONSTRUCTORS: Readonly<Record<DataType, ArrayConstructor>> = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  uint64: BigUint64Array,
-  int64: BigInt64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as unknown as Record<DataType, ArrayConstructor>
+/** The codec's table: the same constructors serve chunk codecs and cutouts. */
+export const ARRAY_CONSTRUCTORS: Readonly<Record<DataType, ArrayConstructor>> = CHUNK_ARRAY_TYPES
 
 export const DATA_TYPES = Object.keys(ARRAY_CONSTRUCTORS) as DataType[]
 

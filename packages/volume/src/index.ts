@@ -110,7 +110,7 @@ export {
   type VolumeInfo,
 } from './info.js'
 export { ChunkGrid, chunkName, parseChunkName, type Box, type BoxLike, type Vec3 } from './box.js'
-export { DATA_TYPES, type DataType, type DataTypeArrays, type Scalar, type VolumeArray } from './dtypes.js'
+export { DATA_TYPES, bytesPerElement, viewAs, type DataType, type DataTypeArrays, type Scalar, type VolumeArray } from './dtypes.js'
 export {
   SUPPORTED_ENCODINGS,
   checkFormat,

@@ -8,19 +8,6 @@ import { parseBounds, parseJsonInput, readBytes, readInput } from '../input.js'
 import { decodeNpy } from '../npy.js'
 import { createProgress } from '../progress.js'
 
-const ARRAYS: Record<DataType, { new (buffer: ArrayBuffer): VolumeArray; BYTES_PER_ELEMENT: number }> = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  uint64: BigUint64Array,
-  int64: BigInt64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as unknown as Record<DataType, { new (buffer: ArrayBuffer): VolumeArray; BYTES_PER_ELEMENT: number }>
-
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
 interface WriteOptions {
@@ -35,12 +22,11 @@ interface WriteOptions {
   mip?: number
 }
 
-function toArray(bytes: Uint8Array, dataType: DataType, what: string): VolumeArray {
-  const Ctor = ARRAYS[dataType]
-  if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) throw inputError(`${what}: ${bytes.byteLength} bytes is not a whole number of ${dataType} values`)
-  const copy = new Uint8Array(bytes.byteLength)
-  copy.set(bytes)
-  return new Ctor(copy.buffer)
+type VolumeModule = typeof import('@daf/volume')
+
+function toArray({ bytesPerElement, viewAs }: VolumeModule, bytes: Uint8Array, dataType: DataType, what: string): VolumeArray {
+  if (bytes.byteLength % bytesPerElement(dataType) !== 0) throw inputError(`${what}: ${bytes.byteLength} bytes is not a whole number of ${dataType} values`)
+  return viewAs(dataType, bytes)
 }
 
 async function parameters(text: string | undefined): Promise<object> {
@@ -94,10 +80,10 @@ export function registerCirrus(program: Command, action: Action): void {
         } else if (/\.npy$/i.test(opts.data!)) {
           const npy = decodeNpy(await readBytes(opts.data!), opts.data)
           if (npy.dataType !== dataType) throw inputError(`${opts.data} holds ${npy.dataType}, the layer is ${dataType}`)
-          data = { data: toArray(npy.bytes, dataType, opts.data!), shape: npy.shape }
+          data = { data: toArray(await import('@daf/volume'), npy.bytes, dataType, opts.data!), shape: npy.shape }
         } else {
           const shape = [...bounds.map(([a, b]) => b - a), vol.numChannels]
-          data = { data: toArray(await readBytes(opts.data!), dataType, opts.data!), shape }
+          data = { data: toArray(await import('@daf/volume'), await readBytes(opts.data!), dataType, opts.data!), shape }
         }
         const progress = createProgress(`writing ${layer}`, { quiet: ctx.out.quiet, unit: 'chunks' })
         try {
