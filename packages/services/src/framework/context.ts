@@ -9,6 +9,7 @@ import type { AuthClient } from '@daf/auth'
 import type { HttpClient } from '../http/client.js'
 import type { Logger } from '../http/logger.js'
 import type { DatastackInfo } from '../info/types.js'
+import { keyedCache } from './keyed-cache.js'
 
 export interface CallOptions {
   signal?: AbortSignal
@@ -55,43 +56,8 @@ export interface ServiceContext {
  * failure is not (the next call tries again). The caller's signal aborts only its own wait.
  */
 export function lazyAsync<T>(load: (signal: AbortSignal) => Promise<T>): (options?: CallOptions) => Promise<T> {
-  let cached: { value: T } | undefined
-  let inflight: Promise<T> | undefined
-  return async (options = {}) => {
-    if (cached) return cached.value
-    options.signal?.throwIfAborted()
-    if (!inflight) {
-      // The shared load is not tied to one caller's signal, so one caller's abort does not fail the others.
-      const shared = new AbortController()
-      inflight = load(shared.signal).then(
-        (value) => {
-          cached = { value }
-          inflight = undefined
-          return value
-        },
-        (error: unknown) => {
-          inflight = undefined
-          throw error
-        },
-      )
-    }
-    return options.signal ? raceAbort(inflight, options.signal) : inflight
-  }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e)
-      },
-    )
-  })
+  // One key of a keyed cache. The shared load gets its own signal, not one caller's, so one
+  // caller's abort does not fail the others.
+  const cache = keyedCache<true, T>(() => load(new AbortController().signal))
+  return (options) => cache.get(true, options)
 }
