@@ -1,6 +1,7 @@
 /** Small helpers shared by the backends. */
 import { InvalidArgumentError, ReadOnlyException } from '../errors.js'
-import type { ByteRange } from './storage.js'
+import { compress } from '../compression/index.js'
+import type { ByteRange, StorageSetOptions } from './storage.js'
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError')
@@ -28,4 +29,13 @@ export function checkBytes(value: unknown): asserts value is Uint8Array {
 
 export function readOnly(url: string, what: string): ReadOnlyException {
   return new ReadOnlyException(`${url} is read-only: cannot ${what}`)
+}
+
+/** The bytes a `set` stores: `value` compressed as `options.compress` asks (level and signal passed on), else `value` itself. */
+export async function compressForStorage(value: Uint8Array, options: StorageSetOptions): Promise<Uint8Array> {
+  if (!options.compress) return value
+  return compress(value, options.compress, {
+    ...(options.compressLevel !== undefined && { level: options.compressLevel }),
+    ...(options.signal && { signal: options.signal }),
+  })
 }

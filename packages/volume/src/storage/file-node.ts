@@ -14,9 +14,9 @@ import * as fsp from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { compress, decompress } from '../compression/index.js'
+import { decompress } from '../compression/index.js'
 import { InvalidArgumentError } from '../errors.js'
-import { checkBytes, checkRange, sliceRange, throwIfAborted } from './common.js'
+import { checkBytes, checkRange, compressForStorage, sliceRange, throwIfAborted } from './common.js'
 import { COMPRESSION_SUFFIXES, SUFFIX_ENCODING, normalizeKey, normalizePrefix, splitCompressionSuffix } from './keys.js'
 import type { ByteRange, Storage, StorageCallOptions, StorageSetOptions } from './storage.js'
 
@@ -168,12 +168,7 @@ export class FileStorage implements Storage {
     const path = this.#path(key)
     const suffix = options.compress ? WRITE_SUFFIX[options.compress] : ''
     if (suffix === undefined) throw new InvalidArgumentError('compress', options.compress, '"gzip", "br" or false')
-    const data = options.compress
-      ? await compress(value, options.compress, {
-          ...(options.compressLevel !== undefined && { level: options.compressLevel }),
-          ...(options.signal && { signal: options.signal }),
-        })
-      : value
+    const data = await compressForStorage(value, options)
     const target = path + suffix
     const dir = dirname(target)
     await this.#io.mkdir(dir, { recursive: true })

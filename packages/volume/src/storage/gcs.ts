@@ -8,9 +8,8 @@
  */
 import type { Authorizer } from '@daf/auth'
 import { isHttpError, type HttpClient } from '@daf/services'
-import { compress } from '../compression/index.js'
 import { InvalidArgumentError } from '../errors.js'
-import { checkBytes, readOnly, throwIfAborted } from './common.js'
+import { checkBytes, compressForStorage, readOnly, throwIfAborted } from './common.js'
 import { httpExists, httpGet, httpGetRange, missingOrThrow, storageHttpClient, writeError, type HttpStorageOptions } from './http.js'
 import { encodePathSegments, joinPath, normalizeKey, normalizePrefix } from './keys.js'
 import type { ByteRange, Storage, StorageCallOptions, StorageSetOptions } from './storage.js'
@@ -84,12 +83,7 @@ export class GcsStorage implements Storage {
     if (!this.writable) throw readOnly(this.url, `write ${key} (no GCS token given)`)
     throwIfAborted(options.signal)
     checkBytes(value)
-    const data = options.compress
-      ? await compress(value, options.compress, {
-          ...(options.compressLevel !== undefined && { level: options.compressLevel }),
-          ...(options.signal && { signal: options.signal }),
-        })
-      : value
+    const data = await compressForStorage(value, options)
     const contentType = options.contentType ?? 'application/octet-stream'
     const metadata: Record<string, string> = { name, contentType }
     if (options.compress) metadata['contentEncoding'] = options.compress

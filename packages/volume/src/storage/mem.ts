@@ -5,9 +5,9 @@
  * { compress: 'gzip' })` stores `k.gz`, and reads probe `.gz`, `.br`, `.zstd`, `.xz`, `.bz2`, then
  * the bare key. A write removes the other variants; delete removes them all.
  */
-import { compress, decompress } from '../compression/index.js'
+import { decompress } from '../compression/index.js'
 import { InvalidArgumentError } from '../errors.js'
-import { checkBytes, checkRange, sliceRange, throwIfAborted } from './common.js'
+import { checkBytes, checkRange, compressForStorage, sliceRange, throwIfAborted } from './common.js'
 import { COMPRESSION_SUFFIXES, SUFFIX_ENCODING, joinPath, normalizeKey, normalizePrefix, splitCompressionSuffix } from './keys.js'
 import type { ByteRange, Storage, StorageCallOptions, StorageSetOptions } from './storage.js'
 
@@ -86,15 +86,9 @@ export class MemStorage implements Storage {
     throwIfAborted(options.signal)
     checkBytes(value)
     const path = this.#path(key)
-    let suffix = ''
-    let stored: Uint8Array = value.slice()
-    if (options.compress) {
-      suffix = options.compress === 'gzip' ? '.gz' : '.br'
-      stored = await compress(value, options.compress, {
-        ...(options.compressLevel !== undefined && { level: options.compressLevel }),
-        ...(options.signal && { signal: options.signal }),
-      })
-    }
+    const suffix = options.compress ? (options.compress === 'gzip' ? '.gz' : '.br') : ''
+    // A copy when stored as is: the caller may reuse its array.
+    const stored = options.compress ? await compressForStorage(value, options) : value.slice()
     throwIfAborted(options.signal)
     // One synchronous step: no reader can interleave between the write and the sibling removal.
     this.#store.set(path + suffix, stored)

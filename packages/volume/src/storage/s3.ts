@@ -10,9 +10,8 @@
 import { AwsClient } from 'aws4fetch'
 import { isHttpError, type HttpClient } from '@daf/services'
 import { loadS3Credentials } from '#secrets'
-import { compress } from '../compression/index.js'
 import { DecodeError, InvalidArgumentError } from '../errors.js'
-import { checkBytes, readOnly, throwIfAborted } from './common.js'
+import { checkBytes, compressForStorage, readOnly, throwIfAborted } from './common.js'
 import { httpExists, httpGet, httpGetRange, missingOrThrow, storageHttpClient, writeError, type HttpStorageOptions } from './http.js'
 import { encodePathSegments, joinPath, normalizeKey, normalizePrefix } from './keys.js'
 import type { S3Credentials } from './secrets-types.js'
@@ -103,12 +102,7 @@ export class S3Storage implements Storage {
     if (!this.writable) throw readOnly(this.url, `write ${key} (no S3 credentials)`)
     throwIfAborted(options.signal)
     checkBytes(value)
-    const data = options.compress
-      ? await compress(value, options.compress, {
-          ...(options.compressLevel !== undefined && { level: options.compressLevel }),
-          ...(options.signal && { signal: options.signal }),
-        })
-      : value
+    const data = await compressForStorage(value, options)
     const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/octet-stream' }
     if (options.compress) headers['content-encoding'] = options.compress
     if (options.cacheControl) headers['cache-control'] = options.cacheControl
