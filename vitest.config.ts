@@ -19,7 +19,7 @@ export default defineConfig({
           root,
           environment: 'node',
           // examples/*: Node tests that build an example and drive it (e.g. with playwright-core).
-          include: [...sources.map((s) => `${s}.test.ts`), 'examples/*/src/**/*.test.ts'],
+          include: [...sources.map((s) => `${s}.test.ts`), 'examples/*/src/**/*.test.ts', 'scripts/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
           testTimeout: 20_000,
         },
