@@ -80,13 +80,14 @@ function unpackBlockChecked<T>(out: usize, table: usize, vo: usize, bits: u32, a
 /**
  * Decodes, from the nWords-word buffer at inPtr, the blocks of channel c with block z index in
  * [k0, k1) and block y index in [j0, j1) (all x) to outPtr as [z][y][x] (z from k0 * bz, y from
- * j0 * by, rows of sx voxels of T). Returns 0 or a negative error code.
+ * j0 * by, each row's sx voxels of T at the start of a row of outRow >= sx voxels: several
+ * chunks side by side in x decode into one region). Returns 0 or a negative error code.
  */
 export function decodeRegion<T>(inPtr: usize, nWords: u32, sx: u32, sy: u32, sz: u32, nc: u32, bx: u32, by: u32, bz: u32,
-  c: u32, k0: u32, k1: u32, j0: u32, j1: u32, outPtr: usize): i32 {
+  c: u32, k0: u32, k1: u32, j0: u32, j1: u32, outPtr: usize, outRow: u32): i32 {
   const S = <u64>sizeof<T>();
   const W = S >> 2;
-  if (bx == 0 || by == 0 || bz == 0 || c >= nc) return fail(E_ARGS, -1, -1, -1, 1, 0);
+  if (bx == 0 || by == 0 || bz == 0 || c >= nc || outRow < sx) return fail(E_ARGS, -1, -1, -1, 1, 0);
   const bvol = <u64>bx * <u64>by * <u64>bz;
   const n = <u64>nWords;
   if (n < <u64>nc) return fail(E_TRUNCATED, -1, -1, 0, nc, <f64>n);
@@ -98,15 +99,15 @@ export function decodeRegion<T>(inPtr: usize, nWords: u32, sx: u32, sy: u32, sz:
   const z0 = k0 * bz;
   const z1 = <u64>k1 * <u64>bz < <u64>sz ? k1 * bz : sz;
   const ny = <u64>(y1 - y0);
-  const outEnd = <u64>outPtr + <u64>(z1 - z0) * ny * <u64>sx * S;
+  const outEnd = <u64>outPtr + <u64>(z1 - z0) * ny * <u64>outRow * S;
   if (!reserve(outEnd)) return fail(E_OOM, -1, -1, -1, <f64>outEnd, 0);
   const co = <u64>load<u32>(inPtr + (<usize>c << 2));
   if (co > n) return fail(E_CHANNEL_OFFSET, c, -1, c, <f64>n, <f64>co);
   const m = n - co;
   if (m < grid * 2) return fail(E_CHANNEL_TOO_SHORT, c, -1, c, <f64>(grid * 2), <f64>m);
   const chan = <u64>inPtr + co * 4;
-  const rowStride = <usize>(<u64>sx * S);
-  const sliceStride = <usize>(ny * <u64>sx * S);
+  const rowStride = <usize>(<u64>outRow * S);
+  const sliceStride = <usize>(ny * <u64>outRow * S);
   for (let k = k0; k < k1; k++) {
     const zs = k * bz;
     const az = sz - zs < bz ? sz - zs : bz;

@@ -19,7 +19,7 @@ import { MODE_LABELS, MODE_REMAP, scan, scanResult as scanResultImpl } from './s
 
 /** Bumped whenever the exports or their meaning change; the JS loader checks it. */
 export function abiVersion(): i32 {
-  return 1;
+  return 2;
 }
 
 export function heapBase(): usize {
@@ -61,13 +61,13 @@ export function encodeOutPtr(): usize {
 }
 
 export function decodeRegionU32(inPtr: usize, nWords: u32, sx: u32, sy: u32, sz: u32, nc: u32, bx: u32, by: u32, bz: u32,
-  c: u32, k0: u32, k1: u32, j0: u32, j1: u32, outPtr: usize): i32 {
-  return decodeRegion<u32>(inPtr, nWords, sx, sy, sz, nc, bx, by, bz, c, k0, k1, j0, j1, outPtr);
+  c: u32, k0: u32, k1: u32, j0: u32, j1: u32, outPtr: usize, outRow: u32): i32 {
+  return decodeRegion<u32>(inPtr, nWords, sx, sy, sz, nc, bx, by, bz, c, k0, k1, j0, j1, outPtr, outRow);
 }
 
 export function decodeRegionU64(inPtr: usize, nWords: u32, sx: u32, sy: u32, sz: u32, nc: u32, bx: u32, by: u32, bz: u32,
-  c: u32, k0: u32, k1: u32, j0: u32, j1: u32, outPtr: usize): i32 {
-  return decodeRegion<u64>(inPtr, nWords, sx, sy, sz, nc, bx, by, bz, c, k0, k1, j0, j1, outPtr);
+  c: u32, k0: u32, k1: u32, j0: u32, j1: u32, outPtr: usize, outRow: u32): i32 {
+  return decodeRegion<u64>(inPtr, nWords, sx, sy, sz, nc, bx, by, bz, c, k0, k1, j0, j1, outPtr, outRow);
 }
 
 /** Sorted distinct labels referenced by in-volume voxels; returns their count (at scanResult()). */

@@ -194,6 +194,16 @@ function writeInput(ex: CodecExports, bytes: Uint8Array, reserveBytes: number, o
   return base
 }
 
+/** Copies each of `inputs` to the codec heap at `offsets` from its start; returns the start. */
+function writeInputs(ex: CodecExports, inputs: readonly Uint8Array[], offsets: readonly number[], reserveBytes: number, op: string): number {
+  const base = ex.heapBase() >>> 0
+  if (base + reserveBytes > MAX_WASM_BYTES || ex.ensure(reserveBytes) !== 1) throw outOfMemory(op, base + reserveBytes)
+  // ensure() may have grown memory: take the view afterwards.
+  const heap = new Uint8Array(ex.memory.buffer)
+  inputs.forEach((bytes, i) => heap.set(bytes, base + offsets[i]!))
+  return base
+}
+
 function encodedWords(encoded: Uint8Array, op: string): number {
   if (encoded.byteLength % 4 !== 0) {
     throw new CodecError('invalid-length', `compressed_segmentation ${op}: the encoded length ${encoded.byteLength} is not a multiple of 4 bytes`, { expected: 'a multiple of 4', found: encoded.byteLength })
@@ -298,19 +308,59 @@ export function decodeCompressedSegmentation(
     checkChannelOffsets(bytes, nWords, g)
     return result
   }
-  const slabBytes = maxRegionBytes(g, size)
-  const inBytes = align16(bytes.byteLength)
-  const inPtr = writeInput(ex, bytes, inBytes + slabBytes, 'decode')
-  const outPtr = inPtr + inBytes
+  decodeRow(ex, [{ bytes, nWords, g, plan }], size, new Uint8Array(result.buffer, result.byteOffset, result.byteLength))
+  return result
+}
+
+/** One encoded chunk of a row: its bytes, geometry and where it lands (validated). */
+interface RowItem {
+  bytes: Uint8Array
+  nWords: number
+  g: Geometry
+  plan: DecodePlan
+}
+
+/**
+ * Decodes chunks that sit side by side in x in `dst` (same y, z and channel ranges and places,
+ * each next one starting where the previous one ends in x, all but the first decoded from x = 0
+ * and all but the last to their end in x) through one WebAssembly slab as wide as all of them:
+ * each slab z-plane then lands in `dst` as one run per row, or as one run when the row covers
+ * the whole width of `dst` — far fewer copies than chunk by chunk.
+ */
+function decodeRow(ex: CodecExports, items: readonly RowItem[], size: number, dst: Uint8Array): void {
+  const first = items[0]!
+  const { g, plan } = first
+  // x of each chunk's decoded voxel 0 in the slab (chunks are decoded over their whole width).
+  const slabX: number[] = []
+  let width = 0
+  for (const item of items) {
+    slabX.push(width)
+    width += item.g.sx
+  }
+  const gSlab = { ...g, sx: width }
+  const slabBytes = maxRegionBytes(gSlab, size)
+  const inPtrs: number[] = []
+  let inTotal = 0
+  for (const item of items) {
+    inPtrs.push(inTotal)
+    inTotal += align16(item.bytes.byteLength)
+  }
+  const base = writeInputs(ex, items.map((i) => i.bytes), inPtrs, inTotal + slabBytes, 'decode')
+  const outPtr = base + inTotal
   const decodeRegion = size === 8 ? ex.decodeRegionU64 : ex.decodeRegionU32
-  const dst = new Uint8Array(result.buffer, result.byteOffset, result.byteLength)
   const { box, OX, OY, OZ } = plan
-  const [[cx0, cx1], [cy0, cy1], [cz0, cz1], [cc0, cc1]] = box
+  const [, [cy0, cy1], [cz0, cz1], [cc0, cc1]] = box
+  const cx0 = plan.box[0][0]
+  const last = items[items.length - 1]!
+  // Slab columns copied: from the first chunk's x0 to the last chunk's x1.
+  const sx0 = cx0
+  const sx1 = slabX[items.length - 1]! + last.plan.box[0][1]
   const outPlane = OX * OY
   const outVolume = outPlane * OZ
-  const rowBytes = (cx1 - cx0) * size
-  // Whole decoded rows are also whole rows of out: a z-plane of the region is one run.
-  const planeRuns = cx0 === 0 && cx1 === g.sx && OX === g.sx
+  const rowBytes = (sx1 - sx0) * size
+  const srcRow = width * size
+  // Whole slab rows are also whole rows of dst: a z-plane of the region is one run.
+  const planeRuns = sx0 === 0 && sx1 === width && OX === width
   const ranges = {
     c0: cc0,
     c1: cc1,
@@ -319,11 +369,15 @@ export function decodeCompressedSegmentation(
     j0: Math.floor(cy0 / g.by),
     j1: Math.ceil(cy1 / g.by),
   }
-  forEachRegion(g, size, (c, k0, k1, j0, j1) => {
-    const status = decodeRegion(inPtr, nWords, g.sx, g.sy, g.sz, g.nc, g.bx, g.by, g.bz, c, k0, k1, j0, j1, outPtr)
-    if (status < 0) throw wasmError(ex, status, g, 'decode')
+  forEachRegion(gSlab, size, (c, k0, k1, j0, j1) => {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!
+      const ig = item.g
+      const status = decodeRegion(base + inPtrs[i]!, item.nWords, ig.sx, ig.sy, ig.sz, ig.nc, ig.bx, ig.by, ig.bz, c, k0, k1, j0, j1, outPtr + slabX[i]! * size, width)
+      if (status < 0) throw Object.assign(wasmError(ex, status, ig, 'decode'), { [ROW_ITEM]: i })
+    }
     const heap = new Uint8Array(ex.memory.buffer)
-    // The slab holds [z][y][x] for z in [z0, z1), y in [y0, y1), all x.
+    // The slab holds [z][y][x] for z in [z0, z1), y in [y0, y1), x over all the row's chunks.
     const z0 = k0 * g.bz
     const y0 = j0 * g.by
     const y1 = Math.min(j1 * g.by, g.sy)
@@ -333,7 +387,6 @@ export function decodeCompressedSegmentation(
     const ya = Math.max(y0, cy0)
     const yb = Math.min(y1, cy1)
     const outChannel = (plan.oc + c - cc0) * outVolume
-    const srcRow = g.sx * size
     if (planeRuns) {
       if (ya === 0 && yb === g.sy && OY === g.sy) {
         // The slab's z-planes are consecutive planes of out: one copy.
@@ -350,7 +403,7 @@ export function decodeCompressedSegmentation(
     }
     // Row by row: views of the slab's rows are cached (the slab sits at the same place in the
     // same memory from call to call), so each row is one TypedArray.prototype.set (a memmove).
-    const views = rowViews(heap.buffer, outPtr + cx0 * size, srcRow, rowBytes, (zb - z0) * ny)
+    const views = rowViews(heap.buffer, outPtr + sx0 * size, srcRow, rowBytes, (zb - z0) * ny)
     const dRow = OX * size
     for (let z = za; z < zb; z++) {
       let r = (z - z0) * ny + (ya - y0)
@@ -358,7 +411,109 @@ export function decodeCompressedSegmentation(
       for (let y = ya; y < yb; y++, r++, d += dRow) dst.set(views[r]!, d)
     }
   }, ranges)
-  return result
+}
+
+/** Encoded bytes decoded as one row at most (more chunks start another row). */
+const MAX_ROW_INPUT_BYTES = 16 * 1024 * 1024
+
+/** On an error from decodeRow: the index of the item whose stream is bad. */
+const ROW_ITEM = Symbol('row item')
+
+/** A chunk for `decodeCompressedSegmentationChunks`. */
+export interface ChunkToDecode {
+  encoded: Uint8Array
+  /** Shape of the encoded chunk, `[x, y, z]` or `[x, y, z, channels]`. */
+  shape: VolumeShape
+  /** Part of the chunk to decode (as in `DecodeOptions.sourceBox`); default the whole chunk. */
+  sourceBox?: DecodeOptions['sourceBox']
+  /** Where the part lands in `out` (as in `DecodeOptions.outOffset`). */
+  outOffset: NonNullable<DecodeOptions['outOffset']>
+}
+
+/** Thrown for a bad chunk of `decodeCompressedSegmentationChunks`: `chunkIndex` says which. */
+export type ChunkDecodeError = CodecError & { chunkIndex: number }
+
+/**
+ * Decodes several compressed_segmentation chunks into one array (`out`, shape `outShape`), each at
+ * its `outOffset` — the read path of a cutout. Chunks that sit side by side in x (same y, z and
+ * channel extents and places) decode together through one WebAssembly slab, so rows reach `out`
+ * as long runs instead of one short copy per chunk row (the same result as decoding them one by
+ * one with `decodeCompressedSegmentation`, with fewer, longer copies). Every chunk is validated as
+ * there; a bad one throws a CodecError with `chunkIndex`, and `out` is then partly written.
+ */
+export function decodeCompressedSegmentationChunks(
+  chunks: readonly ChunkToDecode[],
+  blockSize: BlockSize,
+  dataType: SegmentationDataType,
+  options: { out: Uint32Array | BigUint64Array; outShape: VolumeShape },
+): void {
+  const ex = getCodec()
+  checkDataType(dataType)
+  const size = dataType === 'uint64' ? 8 : 4
+  const { out, outShape } = options
+  const items: RowItem[] = chunks.map((chunk, i) => {
+    try {
+      const g = geometry(chunk.shape, blockSize)
+      const bytes = bytesOf(chunk.encoded, 'encoded')
+      const nWords = encodedWords(bytes, 'decode')
+      const plan = decodePlan(g, chunk.shape, dataType, size, { out, outShape, outOffset: chunk.outOffset, sourceBox: chunk.sourceBox })
+      if (g.grid === 0) checkChannelOffsets(bytes, nWords, g)
+      return { bytes, nWords, g, plan }
+    } catch (error) {
+      throw withChunkIndex(error, i)
+    }
+  })
+  const dst = new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+  const rows = new Map<string, number[]>()
+  items.forEach((item, i) => {
+    if (item.g.grid === 0) return
+    const { g, plan } = item
+    const key = [g.sy, g.sz, g.nc, g.bx, g.by, g.bz, plan.box[1], plan.box[2], plan.box[3], plan.oy, plan.oz, plan.oc].join()
+    const list = rows.get(key)
+    if (list) list.push(i)
+    else rows.set(key, [i])
+  })
+  for (const indexes of rows.values()) {
+    indexes.sort((a, b) => items[a]!.plan.ox - items[b]!.plan.ox)
+    // Split into runs of chunks that continue each other in x.
+    let run: number[] = []
+    let runBytes = 0
+    const flush = (): void => {
+      runBytes = 0
+      if (run.length === 0) return
+      try {
+        decodeRow(ex, run.map((i) => items[i]!), size, dst)
+      } catch (error) {
+        const at = (error as { [ROW_ITEM]?: number })[ROW_ITEM]
+        throw withChunkIndex(error, at === undefined ? run[0]! : run[at]!)
+      }
+      run = []
+    }
+    for (const i of indexes) {
+      const prev = run.length > 0 ? items[run[run.length - 1]!]! : undefined
+      const item = items[i]!
+      const continues =
+        prev !== undefined &&
+        prev.plan.box[0][1] === prev.g.sx &&
+        item.plan.box[0][0] === 0 &&
+        item.plan.ox === prev.plan.ox + (prev.plan.box[0][1] - prev.plan.box[0][0])
+      // A row's inputs all sit in WebAssembly memory at once (which never shrinks): cap them.
+      if (!continues || runBytes + item.bytes.byteLength > MAX_ROW_INPUT_BYTES) flush()
+      run.push(i)
+      runBytes += item.bytes.byteLength
+    }
+    flush()
+  }
+}
+
+function withChunkIndex(error: unknown, chunkIndex: number): unknown {
+  if (error instanceof CodecError) {
+    const e = error as ChunkDecodeError
+    e.message = `chunk ${chunkIndex}: ${e.message}`
+    e.chunkIndex = chunkIndex
+    return e
+  }
+  return error
 }
 
 interface DecodePlan {

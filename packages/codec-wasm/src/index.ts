@@ -11,6 +11,9 @@ export {
   compressedSegmentationLabels,
   compressedSegmentationValueAt,
   decodeCompressedSegmentation,
+  decodeCompressedSegmentationChunks,
+  type ChunkToDecode,
+  type ChunkDecodeError,
   encodeCompressedSegmentation,
   remapCompressedSegmentation,
 } from './compressed-segmentation.js'

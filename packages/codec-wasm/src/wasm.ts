@@ -15,8 +15,8 @@ export interface CodecExports {
   encodeEnd(): number
   encodeSlabPtr(): number
   encodeOutPtr(): number
-  decodeRegionU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, c: number, k0: number, k1: number, j0: number, j1: number, outPtr: number): number
-  decodeRegionU64(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, c: number, k0: number, k1: number, j0: number, j1: number, outPtr: number): number
+  decodeRegionU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, c: number, k0: number, k1: number, j0: number, j1: number, outPtr: number, outRow: number): number
+  decodeRegionU64(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, c: number, k0: number, k1: number, j0: number, j1: number, outPtr: number, outRow: number): number
   labelsU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, freePtr: number): number
   labelsU64(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, freePtr: number): number
   remapU32(inPtr: number, nWords: number, sx: number, sy: number, sz: number, nc: number, bx: number, by: number, bz: number, freePtr: number, keysPtr: number, valsPtr: number, numKeys: number, flags: number): number
@@ -24,7 +24,7 @@ export interface CodecExports {
   scanResult(): number
 }
 
-const ABI_VERSION = 1
+const ABI_VERSION = 2
 const EXPORT_NAMES = [
   'abiVersion', 'heapBase', 'ensure', 'errorInfo', 'encodeBegin', 'encodeRegionU32', 'encodeRegionU64', 'encodeEnd',
   'encodeSlabPtr', 'encodeOutPtr', 'decodeRegionU32', 'decodeRegionU64', 'labelsU32', 'labelsU64', 'remapU32',

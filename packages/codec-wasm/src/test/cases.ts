@@ -9,6 +9,7 @@ import {
   compressedSegmentationLabels,
   compressedSegmentationValueAt,
   decodeCompressedSegmentation,
+  decodeCompressedSegmentationChunks,
   encodeCompressedSegmentation,
   isCodecError,
   registerChunkCodec,
@@ -416,6 +417,134 @@ export function codecSuite(env: SuiteEnvironment): void {
       // ... but blocks in other z rows are not read.
       const stream2 = bytesOfWords([1, 4, 5, 0x03000004, 5, 7])
       expect(decodeCompressedSegmentation(stream2, [2, 2, 2], [2, 2, 1], 'uint32', { sourceBox: [[0, 2], [0, 2], [0, 1]] })).toEqual(new Uint32Array(4).fill(7))
+    })
+  })
+
+  describe('decode several chunks into one array (decodeCompressedSegmentationChunks)', () => {
+    type Chunk = Parameters<typeof decodeCompressedSegmentationChunks>[0][number]
+
+    /** A volume cut into a chunk grid, and the chunks overlapping `region` with their places in an out of `outShape`. */
+    function gridRead(random: () => number, dataType: DataType, o: { size: number[]; chunk: number[]; nc: number; block: BlockSize; region: number[][]; pad: number[]; channels: [number, number]; labels: number }) {
+      const { size, chunk, nc, block, region, pad, channels } = o
+      const [X, Y, Z] = size as [number, number, number]
+      const volume = randomVolume(random, X * Y * Z * nc, o.labels, dataType)
+      const outShape: VolumeShape = [region[0]![1]! - region[0]![0]! + pad[0]!, region[1]![1]! - region[1]![0]! + pad[1]!, region[2]![1]! - region[2]![0]! + pad[2]!, channels[1] - channels[0]]
+      const chunks: Chunk[] = []
+      for (let gz = Math.floor(region[2]![0]! / chunk[2]!); gz * chunk[2]! < region[2]![1]!; gz++)
+        for (let gy = Math.floor(region[1]![0]! / chunk[1]!); gy * chunk[1]! < region[1]![1]!; gy++)
+          for (let gx = Math.floor(region[0]![0]! / chunk[0]!); gx * chunk[0]! < region[0]![1]!; gx++) {
+            const c0 = [gx * chunk[0]!, gy * chunk[1]!, gz * chunk[2]!]
+            const shape = c0.map((a, d) => Math.min(chunk[d]!, size[d]! - a))
+            // The chunk's own voxels, x fastest, then y, z, channel.
+            const n = shape[0]! * shape[1]! * shape[2]!
+            const data = dataType === 'uint64' ? new BigUint64Array(n * nc) : new Uint32Array(n * nc)
+            let i = 0
+            for (let c = 0; c < nc; c++)
+              for (let z = 0; z < shape[2]!; z++)
+                for (let y = 0; y < shape[1]!; y++)
+                  for (let x = 0; x < shape[0]!; x++) data[i++] = volume[c0[0]! + x + X * (c0[1]! + y + Y * (c0[2]! + z + Z * c))]! as never
+            const s4: VolumeShape = [shape[0]!, shape[1]!, shape[2]!, nc]
+            const part = [0, 1, 2].map((d) => [Math.max(region[d]![0]!, c0[d]!), Math.min(region[d]![1]!, c0[d]! + shape[d]!)] as [number, number])
+            chunks.push({
+              encoded: encodeCompressedSegmentation(data, s4, block),
+              shape: s4,
+              sourceBox: [...part.map(([a, b], d) => [a - c0[d]!, b - c0[d]!] as [number, number]), channels],
+              outOffset: [part[0]![0] - region[0]![0]!, part[1]![0] - region[1]![0]!, part[2]![0] - region[2]![0]!, 0],
+            })
+          }
+      const expected = dataType === 'uint64' ? new BigUint64Array(outShape.reduce((a, b) => a * b, 1)).fill(7n) : new Uint32Array(outShape.reduce((a, b) => a * b, 1)).fill(7)
+      const [OX, OY, OZ] = outShape as readonly number[] as [number, number, number]
+      for (let c = channels[0]; c < channels[1]; c++)
+        for (let z = region[2]![0]!; z < region[2]![1]!; z++)
+          for (let y = region[1]![0]!; y < region[1]![1]!; y++)
+            for (let x = region[0]![0]!; x < region[0]![1]!; x++) {
+              expected[x - region[0]![0]! + OX * (y - region[1]![0]! + OY * (z - region[2]![0]! + OZ * (c - channels[0])))] = volume[x + X * (y + Y * (z + Z * c))]! as never
+            }
+      return { chunks, outShape, expected }
+    }
+
+    function firstDifference(a: Uint32Array | BigUint64Array, b: Uint32Array | BigUint64Array): number {
+      if (a.length !== b.length) return 0
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i
+      return -1
+    }
+
+    it('equals the voxels of the region for random grids, clipped edge chunks, blocks, channels and orders', () => {
+      const random = prng(91)
+      let multiChunkRows = 0
+      for (let trial = 0; trial < 40; trial++) {
+        const dataType: DataType = trial % 2 === 0 ? 'uint64' : 'uint32'
+        const nc = trial % 4 === 0 ? 1 + randomInt(random, 3) : 1
+        const chunk = [1 + randomInt(random, 24), 1 + randomInt(random, 16), 1 + randomInt(random, 8)]
+        const size = chunk.map((c) => c * (1 + randomInt(random, 4)) - (trial % 3 === 0 ? 0 : randomInt(random, c)))
+        const region = size.map((s) => {
+          if (trial % 5 === 0) return [0, s]
+          const a = randomInt(random, s)
+          return [a, a + 1 + randomInt(random, s - a)]
+        })
+        const pad = trial % 3 === 1 ? [0, 0, 0] : [randomInt(random, 3), randomInt(random, 3), randomInt(random, 3)]
+        const c0 = randomInt(random, nc)
+        const channels: [number, number] = [c0, c0 + 1 + randomInt(random, nc - c0)]
+        const block: BlockSize = [1 + randomInt(random, 8), 1 + randomInt(random, 8), 1 + randomInt(random, 8)]
+        const { chunks, outShape, expected } = gridRead(random, dataType, { size, chunk, nc, block, region, pad, channels, labels: 1 + randomInt(random, 200) })
+        if (chunks.length > 1 && Math.ceil(region[0]![1]! / chunk[0]!) - Math.floor(region[0]![0]! / chunk[0]!) > 1) multiChunkRows++
+        // Any order: the function groups the chunks itself.
+        for (let i = chunks.length - 1; i > 0; i--) {
+          const j = randomInt(random, i + 1)
+          ;[chunks[i], chunks[j]] = [chunks[j]!, chunks[i]!]
+        }
+        const n = outShape.reduce((a, b) => a * b, 1)
+        const out = dataType === 'uint64' ? new BigUint64Array(n).fill(7n) : new Uint32Array(n).fill(7)
+        decodeCompressedSegmentationChunks(chunks, block, dataType, { out, outShape })
+        expect(firstDifference(out, expected), `trial ${trial}: size ${size.join('x')} chunk ${chunk.join('x')} block ${block.join('x')} region ${JSON.stringify(region)} channels ${channels.join('-')}`).toBe(-1)
+      }
+      expect(multiChunkRows).toBeGreaterThan(15)
+    })
+
+    it('decodes a 64³ uint64 chunk grid row as one slab: whole planes, and rows of a wider out', () => {
+      const random = prng(92)
+      for (const [region, pad] of [
+        [[[0, 256], [0, 128], [0, 64]], [0, 0, 0]],
+        [[[0, 256], [0, 128], [0, 64]], [5, 0, 1]],
+        [[[10, 200], [3, 127], [1, 60]], [0, 2, 0]],
+      ] as const) {
+        const { chunks, outShape, expected } = gridRead(random, 'uint64', { size: [256, 128, 64], chunk: [64, 64, 64], nc: 1, block: [8, 8, 8], region: region.map((r) => [...r]), pad: [...pad], channels: [0, 1], labels: 40 })
+        const out = new BigUint64Array(outShape.reduce((a, b) => a * b, 1)).fill(7n)
+        decodeCompressedSegmentationChunks(chunks, [8, 8, 8], 'uint64', { out, outShape })
+        expect(firstDifference(out, expected), JSON.stringify(region)).toBe(-1)
+      }
+    })
+
+    it('chunks that do not continue each other in x (a gap) still land in place', () => {
+      const random = prng(93)
+      const { chunks, outShape, expected } = gridRead(random, 'uint32', { size: [48, 16, 8], chunk: [16, 16, 8], nc: 1, block: [4, 4, 4], region: [[0, 48], [0, 16], [0, 8]], pad: [0, 0, 0], channels: [0, 1], labels: 30 })
+      // Leave out the middle chunk: its part of out keeps what was there.
+      const out = new Uint32Array(outShape.reduce((a, b) => a * b, 1)).fill(7)
+      decodeCompressedSegmentationChunks([chunks[0]!, chunks[2]!], [4, 4, 4], 'uint32', { out, outShape })
+      for (let z = 0; z < 8; z++) for (let y = 0; y < 16; y++) for (let x = 16; x < 32; x++) expected[x + 48 * (y + 16 * z)] = 7
+      expect(firstDifference(out, expected)).toBe(-1)
+    })
+
+    it('a bad chunk throws a CodecError naming its index (in the row decode and in its arguments)', () => {
+      const random = prng(94)
+      const { chunks, outShape } = gridRead(random, 'uint64', { size: [32, 8, 8], chunk: [8, 8, 8], nc: 1, block: [4, 4, 4], region: [[0, 32], [0, 8], [0, 8]], pad: [0, 0, 0], channels: [0, 1], labels: 9 })
+      const out = new BigUint64Array(outShape.reduce((a, b) => a * b, 1))
+      // Chunk 2's first block header gets encodedBits 3 (not a valid width).
+      const bad = chunks.map((c) => ({ ...c }))
+      const words32 = new Uint32Array(bad[2]!.encoded.slice().buffer)
+      const base = words32[0]!
+      words32[base] = (words32[base]! & 0xffffff) | (3 << 24)
+      bad[2]!.encoded = new Uint8Array(words32.buffer)
+      const error = expectCodecError(() => decodeCompressedSegmentationChunks(bad, [4, 4, 4], 'uint64', { out, outShape }), 'invalid-encoded-bits') as CodecError & { chunkIndex?: number }
+      expect(error.chunkIndex).toBe(2)
+      expect(error.message).toMatch(/^chunk 2: /)
+      // An argument error of one chunk names it too.
+      const misplaced = chunks.map((c, i) => (i === 3 ? { ...c, outOffset: [30, 0, 0, 0] as [number, number, number, number] } : c))
+      const argError = expectCodecError(() => decodeCompressedSegmentationChunks(misplaced, [4, 4, 4], 'uint64', { out, outShape }), 'invalid-argument') as CodecError & { chunkIndex?: number }
+      expect(argError.chunkIndex).toBe(3)
+      expect(argError.message).toMatch(/^chunk 3: .*outOffset\[0\] \(x\) 30/)
+      // The wrong array type for the data type.
+      expectCodecError(() => decodeCompressedSegmentationChunks(chunks, [4, 4, 4], 'uint32', { out, outShape }), 'invalid-argument')
     })
   })
 
