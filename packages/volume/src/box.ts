@@ -168,8 +168,14 @@ export class ChunkGrid {
   }
 
   cellCount(box: Box): number {
+    const [nx, ny, nz] = this.cellCounts(box)
+    return nx * ny * nz
+  }
+
+  /** How many cells overlap `box` along each axis. */
+  cellCounts(box: Box): Vec3 {
     const g0 = this.cellOf([box[0][0], box[1][0], box[2][0]])
     const g1 = this.cellOf([box[0][1] - 1, box[1][1] - 1, box[2][1] - 1])
-    return (g1[0] - g0[0] + 1) * (g1[1] - g0[1] + 1) * (g1[2] - g0[2] + 1)
+    return [g1[0] - g0[0] + 1, g1[1] - g0[1] + 1, g1[2] - g0[2] + 1]
   }
 }

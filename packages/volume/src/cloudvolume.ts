@@ -35,7 +35,8 @@ import {
   fillArray,
   toElement,
 } from './dtypes.js'
-import { type ChunkFormat, checkFormat, contentTypeOf, decodeChunkInto, decodeChunkTransient, defaultCompression, encodeChunk } from './encodings.js'
+import { type ChunkFormat, type ChunkInto, checkFormat, contentTypeOf, decodeChunksInto, decodeChunkTransient, decodesInto, defaultCompression, encodeChunk } from './encodings.js'
+import { ChunkRows } from './chunk-rows.js'
 import {
   AlignmentError,
   CyclicRedirect,
@@ -63,6 +64,8 @@ import {
   validateInfo,
 } from './info.js'
 import { runPool } from './pool.js'
+import { PageGate } from './page-gate.js'
+import { zeroFill } from '#zero-fill'
 import { type Provenance, defaultProvenance, formatProvenance, normalizeProvenance, parseProvenance } from './provenance.js'
 import { ShardedScale } from './sharded-scale.js'
 import type { Storage, StorageSetOptions } from './storage/storage.js'
@@ -178,6 +181,10 @@ export interface ReadTarget {
   channels: number
   data: VolumeArray
   channelStart: number
+  /** Gate for copies into a fresh output whose pages are faulted in off the main thread. */
+  pages?: PageGate
+  /** Chunks waiting for the rest of their row of the chunk grid (decoders that write whole rows). */
+  rows?: ChunkRows<ChunkInto>
 }
 
 /** One stored chunk handed out by `CloudVolume.fetchChunks`. */
@@ -475,11 +482,22 @@ export class CloudVolume {
     const data = allocate(this.dataType, shape[0] * shape[1] * shape[2] * channels)
     const inner = intersect(box, grid.bounds)
     if (inner && this.#overlapsRois(scale, inner)) {
-      const reading = this.readInto(scale, inner, { box, channels, data, channelStart: c0 }, { ...options, signal })
-      // The first requests are out: fill (or just touch) the fresh output while they are in
-      // flight, so its page faults overlap the I/O instead of the first chunk copies.
-      prefill(data, this.#background)
-      await reading
+      const zeroBackground = this.#background === 0 || this.#background === 0n
+      // Only where decoding keeps the main thread busy: for raw chunks the pool (transport
+      // decompression) is the busy side, and the main thread's own faults overlap it.
+      const pages =
+        zeroFill !== undefined && zeroBackground && format.encoding !== 'raw' && data.byteLength >= GATED_OUTPUT_BYTES
+          ? new PageGate({ bytes: bytesOf(data), box, channels, elementBytes: bytesPerElement(this.dataType), parts: partsOf(grid, inner), zeroFill })
+          : undefined
+      const reading = this.readInto(scale, inner, { box, channels, data, channelStart: c0, pages }, { ...options, signal })
+      try {
+        // The first requests are out: fill (or just touch) the fresh output while they are in
+        // flight, so its page faults overlap the I/O instead of the first chunk copies.
+        if (pages === undefined) prefill(data, this.#background)
+        await reading
+      } finally {
+        await pages?.close()
+      }
     } else if (this.#background !== 0 && this.#background !== 0n) fillArray(data, this.#background)
     return { data, shape: [shape[0], shape[1], shape[2], channels], bounds: box, mip: scale.mip, resolution: [...scale.resolution], dataType: this.dataType }
   }
@@ -505,8 +523,8 @@ export class CloudVolume {
     const fillMissing = options.fillMissing ?? this.fillMissing
     let done = 0
     let bytes = 0
-    await this.fetchCells(scale, cells, options.signal, (cell, file, stored) => {
-      bytes += this.placeChunk(scale, cell, file, stored, region, target, fillMissing)
+    await this.fetchCells(scale, cells, options.signal, async (cell, file, stored) => {
+      bytes += await this.placeChunk(scale, cell, file, stored, region, target, fillMissing)
       this.emitProgress(options.onProgress, { operation: options.operation ?? 'read', mip: scale.mip, done: ++done, total, bytes })
     })
   }
@@ -520,13 +538,13 @@ export class CloudVolume {
     scale: Scale,
     cells: readonly C[],
     signal: AbortSignal | undefined,
-    each: (cell: C, file: string, stored: Uint8Array | undefined) => void,
+    each: (cell: C, file: string, stored: Uint8Array | undefined) => void | Promise<void>,
   ): Promise<void> {
     if (scale.sharding) {
       const sharded = this.shardedScale(scale)
       signal?.throwIfAborted()
       const batch = sharded.defaultBatch(bytesPerElement(this.dataType) * this.numChannels)
-      for await (const [cell, stored] of sharded.fetch(cells, { signal, batch })) each(cell, sharded.describe(cell.grid), stored)
+      for await (const [cell, stored] of sharded.fetch(cells, { signal, batch })) await each(cell, sharded.describe(cell.grid), stored)
       return
     }
     await runPool(
@@ -536,7 +554,7 @@ export class CloudVolume {
         const file = `${scale.directory}/${chunkName(cell.box)}`
         const stored = await this.storage.get(file, { signal: s })
         s.throwIfAborted()
-        each(cell, file, stored)
+        await each(cell, file, stored)
       },
       signal,
     )
@@ -547,7 +565,7 @@ export class CloudVolume {
    * into the target. A missing chunk raises `EmptyVolumeException` unless `fillMissing` (the
    * target keeps its background there). Returns the stored byte count.
    */
-  protected placeChunk(
+  protected async placeChunk(
     scale: Scale,
     cell: { box: Box },
     file: string,
@@ -555,32 +573,41 @@ export class CloudVolume {
     region: Box,
     target: ReadTarget,
     fillMissing: boolean,
-  ): number {
-    if (stored === undefined || stored.byteLength === 0) {
-      if (!fillMissing) {
-        throw new EmptyVolumeException(
-          `chunk ${formatBox(cell.box)} of mip ${scale.mip} is missing (${this.storage.url}/${file}); pass fillMissing: true to read it as background`,
-          cell.box,
-          file,
-        )
-      }
-      return 0
+  ): Promise<number> {
+    const missing = stored === undefined || stored.byteLength === 0
+    if (missing && !fillMissing) {
+      throw new EmptyVolumeException(
+        `chunk ${formatBox(cell.box)} of mip ${scale.mip} is missing (${this.storage.url}/${file}); pass fillMissing: true to read it as background`,
+        cell.box,
+        file,
+      )
     }
     const format = this.format(scale)
     const part = intersect(cell.box, region)!
     const cb = cell.box
     const tb = target.box
-    // compressed_segmentation: each chunk's part decodes straight into the output.
-    const sourceBox = [0, 1, 2].map((d) => [part[d]![0] - cb[d]![0], part[d]![1] - cb[d]![0]] as const)
-    sourceBox.push([target.channelStart, target.channelStart + target.channels])
-    const outShape = [tb[0][1] - tb[0][0], tb[1][1] - tb[1][0], tb[2][1] - tb[2][0], target.channels] as const
-    const outOffset = [part[0][0] - tb[0][0], part[1][0] - tb[1][0], part[2][0] - tb[2][0], 0] as const
-    if (decodeChunkInto(format, stored, boxShape(cb), sourceBox, target.data, outShape, outOffset, file)) return stored.byteLength
+    if (decodesInto(format)) {
+      // compressed_segmentation: a whole row of the chunk grid decodes straight into the output
+      // once all its chunks are in (long copies instead of one per chunk row).
+      target.rows ??= new ChunkRows(new ChunkGrid(scale.size, scale.voxelOffset, scale.chunkSize).cellCounts(region)[0])
+      const sourceBox = [0, 1, 2].map((d) => [part[d]![0] - cb[d]![0], part[d]![1] - cb[d]![0]] as const)
+      sourceBox.push([target.channelStart, target.channelStart + target.channels])
+      const outOffset = [part[0][0] - tb[0][0], part[1][0] - tb[1][0], part[2][0] - tb[2][0], 0] as const
+      const row = target.rows.add(part, missing ? undefined : { bytes: stored!, shape: boxShape(cb), sourceBox, outOffset, file })
+      if (row !== undefined && row.length > 0) {
+        await target.pages?.ready(part)
+        const outShape = [tb[0][1] - tb[0][0], tb[1][1] - tb[1][0], tb[2][1] - tb[2][0], target.channels] as const
+        decodeChunksInto(format, row, target.data, outShape)
+      }
+      return missing ? 0 : stored!.byteLength
+    }
+    if (missing) return 0
+    await target.pages?.ready(part)
     // Valid until the next decode: copied into the target right away.
-    const decoded = decodeChunkTransient(format, stored, boxShape(cell.box), file)
+    const decoded = decodeChunkTransient(format, stored!, boxShape(cell.box), file)
     const eb = bytesPerElement(this.dataType)
     copyRegion(decoded, { box: cell.box, channels: this.numChannels }, bytesOf(target.data), { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
-    return stored.byteLength
+    return stored!.byteLength
   }
 
   #overlapsRois(scale: Scale, box: Box): boolean {
@@ -1051,6 +1078,14 @@ export class CloudVolume {
   toJSON(): Record<string, unknown> {
     return { cloudpath: this.cloudpath, mip: this.#mip, dataType: this.dataType, layerType: this.layerType, scales: this.info.scales.length }
   }
+}
+
+/** Outputs from this size on have their pages faulted in off the main thread where possible. */
+const GATED_OUTPUT_BYTES = 16 * 1024 * 1024
+
+/** The parts of `region` the chunks fill, in fetch order. */
+function* partsOf(grid: ChunkGrid, region: Box): Iterable<Box> {
+  for (const cell of grid.cells(region)) yield intersect(cell.box, region)!
 }
 
 /** Fills `data` with the background; for 0 only the pages are touched (the memory is already zero). */

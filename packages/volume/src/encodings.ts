@@ -4,7 +4,7 @@
  * chunk's little-endian bytes in Fortran order (x fastest, then y, z, channel), so the read path
  * copies rows straight into its output; raw chunks are not copied at all.
  */
-import { chunkCodec, decodeCompressedSegmentation, isCodecError } from '@daf/codec-wasm'
+import { chunkCodec, decodeCompressedSegmentation, decodeCompressedSegmentationChunks, isCodecError } from '@daf/codec-wasm'
 import { decode as decodePng, encode as encodePng, convertIndexedToRgb } from 'fast-png'
 import jpeg from 'jpeg-js'
 import type { Vec3 } from './box.js'
@@ -170,34 +170,39 @@ export function decodeChunkTransient(format: ChunkFormat, bytes: Uint8Array, sha
   return bytesOf(out)
 }
 
+/** One stored chunk for `decodeChunksInto`: its bytes, clipped shape, part and place in the output. */
+export interface ChunkInto {
+  bytes: Uint8Array
+  shape: Vec3
+  /** The part to decode, chunk-relative, with the channel range. */
+  sourceBox: readonly (readonly [number, number])[]
+  outOffset: readonly [number, number, number, number]
+  file?: string
+}
+
+/** Whether `decodeChunksInto` decodes this format straight into the output. */
+export function decodesInto(format: ChunkFormat): boolean {
+  return format.encoding === 'compressed_segmentation' && (format.dataType === 'uint32' || format.dataType === 'uint64') && format.blockSize !== undefined
+}
+
 /**
- * Decodes the part `sourceBox` (chunk-relative, `[[x0, x1], [y0, y1], [z0, z1], [c0, c1]]`) of a
- * compressed_segmentation chunk of clipped shape `shape` straight into `out` (shape `outShape`,
- * `[X, Y, Z, C]`) at `outOffset`: no chunk-sized intermediate array, no second copy. Returns false
- * (nothing done) for other encodings and data types; the caller decodes and copies those.
+ * Decodes chunks straight into `out` (shape `outShape`) where the encoding allows it (see
+ * `decodesInto`; compressed_segmentation: chunks side by side in x decode as one row, with long
+ * copies). A bad chunk throws a DecodeError naming its file.
  */
-export function decodeChunkInto(
-  format: ChunkFormat,
-  bytes: Uint8Array,
-  shape: Vec3,
-  sourceBox: readonly (readonly [number, number])[],
-  out: VolumeArray,
-  outShape: readonly [number, number, number, number],
-  outOffset: readonly [number, number, number, number],
-  file?: string,
-): boolean {
-  if (format.encoding !== 'compressed_segmentation' || (format.dataType !== 'uint32' && format.dataType !== 'uint64') || !format.blockSize) return false
+export function decodeChunksInto(format: ChunkFormat, chunks: readonly ChunkInto[], out: VolumeArray, outShape: readonly [number, number, number, number]): void {
+  if (!decodesInto(format)) throw new InvalidArgumentError('format', format.encoding, 'compressed_segmentation (uint32 or uint64)')
   try {
-    decodeCompressedSegmentation(bytes, [shape[0], shape[1], shape[2], format.numChannels], format.blockSize, format.dataType, {
-      out: out as never,
-      outShape,
-      outOffset,
-      sourceBox,
-    })
+    decodeCompressedSegmentationChunks(
+      chunks.map((c) => ({ encoded: c.bytes, shape: [c.shape[0], c.shape[1], c.shape[2], format.numChannels], sourceBox: c.sourceBox, outOffset: c.outOffset })),
+      format.blockSize!,
+      format.dataType as 'uint32' | 'uint64',
+      { out: out as Uint32Array | BigUint64Array, outShape },
+    )
   } catch (error) {
-    return wrapCodecError(error, 'compressed_segmentation chunk', file)
+    const index = (error as { chunkIndex?: number }).chunkIndex
+    return wrapCodecError(error, 'compressed_segmentation chunk', index === undefined ? undefined : chunks[index]?.file)
   }
-  return true
 }
 
 /** Encodes one chunk (a Fortran-order array of `shape` x channels). */

@@ -277,7 +277,7 @@ export class GrapheneVolume extends CloudVolume {
       let bytes = 0
       let done = 0
       for (const f of fetched) {
-        bytes += this.placeChunk(scale, f.cell, f.file, f.stored, region, target, fillMissing)
+        bytes += await this.placeChunk(scale, f.cell, f.file, f.stored, region, target, fillMissing)
         this.emitProgress(options.onProgress, { operation, mip: scale.mip, done: ++done, total: cells.length, bytes })
       }
       labels = uniqueLabels(target.data as BigUint64Array)
@@ -294,7 +294,7 @@ export class GrapheneVolume extends CloudVolume {
       for (const f of fetched) {
         let stored = f.stored
         if (stored && stored.byteLength > 0) stored = remapCompressedSegmentation(stored, shape(f.cell.box), scale.blockSize!, 'uint64', mapping, { preserveMissing: true })
-        bytes += this.placeChunk(scale, f.cell, f.file, stored, region, target, fillMissing)
+        bytes += await this.placeChunk(scale, f.cell, f.file, stored, region, target, fillMissing)
         this.emitProgress(options.onProgress, { operation, mip: scale.mip, done: ++done, total: cells.length, bytes })
       }
     } else {
