@@ -61,6 +61,13 @@ function headerStats(encoded: Uint8Array, blocks: number): { bits: Record<number
   return { bits, tables: tables.size }
 }
 
+/** Index of the first differing element, or -1 (toEqual is slow on large typed arrays). */
+function firstDifference(a: Uint32Array | BigUint64Array, b: Uint32Array | BigUint64Array): number {
+  if (a.length !== b.length) return 0
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i
+  return -1
+}
+
 export function codecSuite(env: SuiteEnvironment): void {
   describe('reference test vectors (neuroglancer encode_uint32/uint64 specs)', () => {
     // [name, shape, block, input, expected uint32 file, expected uint64 file]
@@ -311,13 +318,6 @@ export function codecSuite(env: SuiteEnvironment): void {
       return out
     }
 
-    /** Index of the first differing element, or -1 (toEqual is slow on large typed arrays). */
-    function firstDifference(a: Uint32Array | BigUint64Array, b: Uint32Array | BigUint64Array): number {
-      if (a.length !== b.length) return 0
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i
-      return -1
-    }
-
     it('equals a full decode copied by hand, for random shapes, blocks, boxes, offsets and channels', () => {
       const random = prng(77)
       for (let trial = 0; trial < 60; trial++) {
@@ -461,12 +461,6 @@ export function codecSuite(env: SuiteEnvironment): void {
               expected[x - region[0]![0]! + OX * (y - region[1]![0]! + OY * (z - region[2]![0]! + OZ * (c - channels[0])))] = volume[x + X * (y + Y * (z + Z * c))]! as never
             }
       return { chunks, outShape, expected }
-    }
-
-    function firstDifference(a: Uint32Array | BigUint64Array, b: Uint32Array | BigUint64Array): number {
-      if (a.length !== b.length) return 0
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i
-      return -1
     }
 
     it('equals the voxels of the region for random grids, clipped edge chunks, blocks, channels and orders', () => {
