@@ -187,11 +187,7 @@ function checkDataType(dataType: unknown): asserts dataType is SegmentationDataT
 
 /** Copies `bytes` to the start of the codec heap; returns the pointer. */
 function writeInput(ex: CodecExports, bytes: Uint8Array, reserveBytes: number, op: string): number {
-  const base = ex.heapBase() >>> 0
-  if (base + reserveBytes > MAX_WASM_BYTES || ex.ensure(reserveBytes) !== 1) throw outOfMemory(op, base + reserveBytes)
-  // ensure() may have grown memory: take the view afterwards.
-  new Uint8Array(ex.memory.buffer, base, bytes.length).set(bytes)
-  return base
+  return writeInputs(ex, [bytes], [0], reserveBytes, op)
 }
 
 /** Copies each of `inputs` to the codec heap at `offsets` from its start; returns the start. */
@@ -348,13 +344,10 @@ function decodeRow(ex: CodecExports, items: readonly RowItem[], size: number, ds
   const base = writeInputs(ex, items.map((i) => i.bytes), inPtrs, inTotal + slabBytes, 'decode')
   const outPtr = base + inTotal
   const decodeRegion = size === 8 ? ex.decodeRegionU64 : ex.decodeRegionU32
-  const { box, OX, OY, OZ } = plan
-  const [, [cy0, cy1], [cz0, cz1], [cc0, cc1]] = box
-  const cx0 = plan.box[0][0]
-  const last = items[items.length - 1]!
+  const { OX, OY, OZ } = plan
+  const [[sx0], [cy0, cy1], [cz0, cz1], [cc0, cc1]] = plan.box
   // Slab columns copied: from the first chunk's x0 to the last chunk's x1.
-  const sx0 = cx0
-  const sx1 = slabX[items.length - 1]! + last.plan.box[0][1]
+  const sx1 = slabX[items.length - 1]! + items[items.length - 1]!.plan.box[0][1]
   const outPlane = OX * OY
   const outVolume = outPlane * OZ
   const rowBytes = (sx1 - sx0) * size
