@@ -181,10 +181,6 @@ export interface ReadTarget {
   channels: number
   data: VolumeArray
   channelStart: number
-  /** Gate for copies into a fresh output whose pages are faulted in off the main thread. */
-  pages?: PageGate
-  /** Chunks waiting for the rest of their row of the chunk grid (decoders that write whole rows). */
-  rows?: ChunkRows<ChunkInto>
 }
 
 /** One stored chunk handed out by `CloudVolume.fetchChunks`. */
@@ -241,6 +237,10 @@ export class CloudVolume {
   #mip = 0
   #background: Scalar = 0
   readonly #sharded = new Map<number, ShardedScale>()
+  // Per read target (internal, so ReadTarget stays what subclasses build): the page gate of a
+  // fresh output, and the compressed_segmentation chunks waiting for the rest of their grid row.
+  readonly #gates = new WeakMap<ReadTarget, PageGate>()
+  readonly #rows = new WeakMap<ReadTarget, ChunkRows<ChunkInto>>()
   readonly #openOptions: OpenStorageOptions
 
   protected constructor(init: VolumeInit) {
@@ -489,7 +489,9 @@ export class CloudVolume {
         zeroFill !== undefined && zeroBackground && format.encoding !== 'raw' && data.byteLength >= GATED_OUTPUT_BYTES
           ? new PageGate({ bytes: bytesOf(data), box, channels, elementBytes: bytesPerElement(this.dataType), parts: partsOf(grid, inner), zeroFill })
           : undefined
-      const reading = this.readInto(scale, inner, { box, channels, data, channelStart: c0, pages }, { ...options, signal })
+      const target: ReadTarget = { box, channels, data, channelStart: c0 }
+      if (pages !== undefined) this.#gates.set(target, pages)
+      const reading = this.readInto(scale, inner, target, { ...options, signal })
       try {
         // The first requests are out: fill (or just touch) the fresh output while they are in
         // flight, so its page faults overlap the I/O instead of the first chunk copies.
@@ -574,8 +576,8 @@ export class CloudVolume {
     target: ReadTarget,
     fillMissing: boolean,
   ): Promise<number> {
-    const missing = stored === undefined || stored.byteLength === 0
-    if (missing && !fillMissing) {
+    const present = stored !== undefined && stored.byteLength > 0 ? stored : undefined
+    if (present === undefined && !fillMissing) {
       throw new EmptyVolumeException(
         `chunk ${formatBox(cell.box)} of mip ${scale.mip} is missing (${this.storage.url}/${file}); pass fillMissing: true to read it as background`,
         cell.box,
@@ -586,28 +588,34 @@ export class CloudVolume {
     const part = intersect(cell.box, region)!
     const cb = cell.box
     const tb = target.box
+    const gate = this.#gates.get(target)
     if (decodesInto(format)) {
       // compressed_segmentation: a whole row of the chunk grid decodes straight into the output
-      // once all its chunks are in (long copies instead of one per chunk row).
-      target.rows ??= new ChunkRows(new ChunkGrid(scale.size, scale.voxelOffset, scale.chunkSize).cellCounts(region)[0])
+      // once all its chunks are in (long copies instead of one per chunk row). Missing chunks
+      // count as arrived.
+      let rows = this.#rows.get(target)
+      if (rows === undefined) {
+        rows = new ChunkRows(new ChunkGrid(scale.size, scale.voxelOffset, scale.chunkSize).cellCounts(region)[0])
+        this.#rows.set(target, rows)
+      }
       const sourceBox = [0, 1, 2].map((d) => [part[d]![0] - cb[d]![0], part[d]![1] - cb[d]![0]] as const)
       sourceBox.push([target.channelStart, target.channelStart + target.channels])
       const outOffset = [part[0][0] - tb[0][0], part[1][0] - tb[1][0], part[2][0] - tb[2][0], 0] as const
-      const row = target.rows.add(part, missing ? undefined : { bytes: stored!, shape: boxShape(cb), sourceBox, outOffset, file })
+      const row = rows.add(part, present && { bytes: present, shape: boxShape(cb), sourceBox, outOffset, file })
       if (row !== undefined && row.length > 0) {
-        await target.pages?.ready(part)
+        await gate?.ready(part)
         const outShape = [tb[0][1] - tb[0][0], tb[1][1] - tb[1][0], tb[2][1] - tb[2][0], target.channels] as const
         decodeChunksInto(format, row, target.data, outShape)
       }
-      return missing ? 0 : stored!.byteLength
+      return present?.byteLength ?? 0
     }
-    if (missing) return 0
-    await target.pages?.ready(part)
+    if (present === undefined) return 0
+    await gate?.ready(part)
     // Valid until the next decode: copied into the target right away.
-    const decoded = decodeChunkTransient(format, stored!, boxShape(cell.box), file)
+    const decoded = decodeChunkTransient(format, present, boxShape(cb), file)
     const eb = bytesPerElement(this.dataType)
-    copyRegion(decoded, { box: cell.box, channels: this.numChannels }, bytesOf(target.data), { box: target.box, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
-    return stored!.byteLength
+    copyRegion(decoded, { box: cb, channels: this.numChannels }, bytesOf(target.data), { box: tb, channels: target.channels }, part, eb, target.channels, target.channelStart, 0)
+    return present.byteLength
   }
 
   #overlapsRois(scale: Scale, box: Box): boolean {
